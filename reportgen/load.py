@@ -1,0 +1,215 @@
+"""Read a config file into a validated ``ReportConfig``, or report every problem at once.
+
+Problems come from three places and are merged: YAML syntax, the pydantic schema (types, ranges,
+unknown keys) and cross-checks the schema cannot express (ids unique, rows naming known studies,
+events not above totals). Each is located as ``file:line: key.path: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .config import ReportConfig
+from .errors import ConfigError, Problem
+from .yamlpos import KeyPath, PositionedDocument, format_key_path, load_yaml
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A validated config with where it came from."""
+
+    config: ReportConfig
+    path: Path
+    sha256: str
+
+
+def load_config(path: str | Path) -> LoadedConfig:
+    """Read, parse and validate one config file; raise ``ConfigError`` listing every problem."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError([Problem(shown, 0, "", f"cannot read file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(shown, 0, "", f"not UTF-8 text ({exc.reason})")]) from None
+    document = load_yaml(text, shown)
+    if not isinstance(document.data, dict):
+        raise ConfigError([Problem(shown, 1, "", "expected a mapping with report, studies and outcomes")])
+    problems = cross_check(document)
+    try:
+        config = ReportConfig.model_validate(document.data)
+    except ValidationError as exc:
+        problems += [_problem_from_pydantic(error, document) for error in exc.errors()]
+        config = None
+    if problems or config is None:
+        raise ConfigError(_unique(problems))
+    return LoadedConfig(config, path, hashlib.sha256(raw).hexdigest())
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
+    path: KeyPath = tuple(error["loc"])
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        message = f"unknown key '{key}'"
+        suggestion = difflib.get_close_matches(key, _allowed_keys(path[:-1]), n=1)
+        if suggestion:
+            message += f" (did you mean '{suggestion[0]}'?)"
+        else:
+            message += "; allowed keys: " + ", ".join(_allowed_keys(path[:-1]))
+    elif kind == "missing":
+        message = "required key is missing"
+    elif kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        message = f"expected one of {expected}, got {given!r}"
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        message = f"expected a whole number, got {given!r}"
+    elif kind in ("greater_than_equal", "greater_than"):
+        limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("gt"))
+        message = f"must be at least {limit}, got {given!r}"
+    elif kind == "string_pattern_mismatch":
+        message = (
+            f"{given!r} is not a valid id: use lower-case letters, digits and hyphens"
+            if _field_is_slug(path)
+            else f"{given!r} is not a valid id: use letters, digits, '-', '_' or '.'"
+        )
+    elif kind == "too_short":
+        message = "must not be empty"
+    elif kind in ("string_type", "bool_type", "list_type", "model_type", "dict_type"):
+        expected = {
+            "string_type": "text", "bool_type": "true or false", "list_type": "a list",
+            "model_type": "a mapping of keys", "dict_type": "a mapping of keys",
+        }[kind]
+        message = f"expected {expected}, got {_describe(given)}"
+    else:
+        message = error["msg"]
+    return Problem(document.file, document.line_of(path), format_key_path(path), message)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _model_at(path: KeyPath) -> type[BaseModel] | None:
+    """The schema model that describes the mapping at ``path`` (None if not a model)."""
+    model: Any = ReportConfig
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _unwrap(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """list[X] -> X, X | None -> X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is list:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _allowed_keys(path: KeyPath) -> list[str]:
+    model = _model_at(path)
+    return list(model.model_fields) if model else []
+
+
+def _field_is_slug(path: KeyPath) -> bool:
+    return path[-1] == "id" and path[0] in ("report", "outcomes")
+
+
+def cross_check(document: PositionedDocument) -> list[Problem]:
+    """Checks across keys that the schema cannot express, made on the raw parsed YAML.
+
+    Tolerant of malformed parts (the schema reports those): a check runs only where the values
+    it needs have the right types.
+    """
+    data = document.data
+    problems: list[Problem] = []
+
+    def add(path: KeyPath, message: str) -> None:
+        problems.append(Problem(document.file, document.line_of(path), format_key_path(path), message))
+
+    studies = data.get("studies") if isinstance(data.get("studies"), list) else []
+    study_ids: set[str] = set()
+    for index, study in enumerate(studies):
+        if not isinstance(study, dict):
+            continue
+        study_id = study.get("id")
+        if isinstance(study_id, str):
+            if study_id in study_ids:
+                add(("studies", index, "id"), f"duplicate study id '{study_id}'")
+            study_ids.add(study_id)
+        for key, value in study.items():
+            if key not in ("id", "label", "design", "citation") and not _is_scalar(value):
+                add(("studies", index, key),
+                    f"study attribute must be text, a number or true/false, got {_describe(value)}")
+
+    outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), list) else []
+    outcome_ids: set[str] = set()
+    for o_index, outcome in enumerate(outcomes):
+        if not isinstance(outcome, dict):
+            continue
+        outcome_id = outcome.get("id")
+        if isinstance(outcome_id, str):
+            if outcome_id in outcome_ids:
+                add(("outcomes", o_index, "id"), f"duplicate outcome id '{outcome_id}'")
+            outcome_ids.add(outcome_id)
+        rows = outcome.get("data") if isinstance(outcome.get("data"), list) else []
+        seen: set[str] = set()
+        for r_index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                continue
+            here = ("outcomes", o_index, "data", r_index)
+            study_ref = row.get("study")
+            if isinstance(study_ref, str):
+                if study_ids and study_ref not in study_ids:
+                    hint = difflib.get_close_matches(study_ref, sorted(study_ids), n=1)
+                    add((*here, "study"), f"unknown study '{study_ref}'"
+                        + (f" (did you mean '{hint[0]}'?)" if hint else "; it must be listed under studies"))
+                if study_ref in seen:
+                    add((*here, "study"), f"study '{study_ref}' has more than one row in this outcome")
+                seen.add(study_ref)
+            events, total = row.get("events"), row.get("total")
+            if _is_int(events) and _is_int(total) and events > total and total >= 1:
+                add((*here, "events"), f"events ({events}) cannot be more than total ({total})")
+    return problems
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
