@@ -1,0 +1,35 @@
+"""reportgen: evidence summaries people can trust, from a YAML description of a systematic review.
+
+Public API (kept light to import: heavy modules load on first use):
+
+- ``reportgen.pool(yi, vi, method="REML", test="z")``: pool effect sizes as metafor's ``rma``.
+- ``reportgen.build_report(config_path, out_dir)``: build one report's HTML, PDF and JSON.
+- ``reportgen.load_config(path)``: validate a config; raises ``ConfigError`` listing problems.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["ConfigError", "PoolResult", "UserError", "__version__", "build_report", "load_config",
+           "pool"]
+
+if TYPE_CHECKING:
+    from .build import build_report
+    from .errors import ConfigError, UserError
+    from .load import load_config
+    from .pooling import PoolResult, pool
+
+_LAZY = {
+    "pool": "pooling", "PoolResult": "pooling", "build_report": "build",
+    "load_config": "load", "ConfigError": "errors", "UserError": "errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'reportgen' has no attribute {name!r}")
