@@ -12,8 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["ConfigError", "PoolResult", "UserError", "__version__", "build_report", "load_config",
-           "pool"]
+__all__ = [
+    "ConfigError",
+    "PoolResult",
+    "UserError",
+    "__version__",
+    "build_report",
+    "load_config",
+    "pool",
+]
 
 if TYPE_CHECKING:
     from .build import build_report
@@ -22,8 +29,12 @@ if TYPE_CHECKING:
     from .pooling import PoolResult, pool
 
 _LAZY = {
-    "pool": "pooling", "PoolResult": "pooling", "build_report": "build",
-    "load_config": "load", "ConfigError": "errors", "UserError": "errors",
+    "pool": "pooling",
+    "PoolResult": "pooling",
+    "build_report": "build",
+    "load_config": "load",
+    "ConfigError": "errors",
+    "UserError": "errors",
 }
 
 

@@ -98,8 +98,9 @@ def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
     def natural(values, n=n_pooled) -> np.ndarray:
         return to_proportion(values, outcome.measure, n)
 
-    pooled_values = natural([model.estimate, model.ci_lower, model.ci_upper,
-                             model.pi_lower, model.pi_upper])
+    pooled_values = natural(
+        [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper]
+    )
     pooled = NaturalScale(*(float(value) for value in pooled_values))
     return OutcomeResult(
         outcome=outcome,
@@ -112,18 +113,26 @@ def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
     )
 
 
-def _study_results(table: ProportionTable, yi, vi, corrected, model: PoolResult, natural
-                   ) -> tuple[StudyResult, ...]:
+def _study_results(
+    table: ProportionTable, yi, vi, corrected, model: PoolResult, natural
+) -> tuple[StudyResult, ...]:
     crit = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
     half = crit * np.sqrt(vi)
     n = table.totals.astype(float)
     estimate, lower, upper = natural(yi, n), natural(yi - half, n), natural(yi + half, n)
     return tuple(
         StudyResult(
-            id=table.study_ids[i], label=table.labels[i], events=int(table.events[i]),
-            total=int(table.totals[i]), yi=float(yi[i]), vi=float(vi[i]),
-            weight=model.weights[i], estimate=float(estimate[i]), ci_lower=float(lower[i]),
-            ci_upper=float(upper[i]), zero_cell_corrected=bool(corrected[i]),
+            id=table.study_ids[i],
+            label=table.labels[i],
+            events=int(table.events[i]),
+            total=int(table.totals[i]),
+            yi=float(yi[i]),
+            vi=float(vi[i]),
+            weight=model.weights[i],
+            estimate=float(estimate[i]),
+            ci_lower=float(lower[i]),
+            ci_upper=float(upper[i]),
+            zero_cell_corrected=bool(corrected[i]),
         )
         for i in range(table.k)
     )

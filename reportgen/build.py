@@ -34,8 +34,12 @@ class BuiltReport:
     files: tuple[Path, ...]
 
 
-def build_report(config_path: str | Path, out_dir: str | Path = "output",
-                 formats: Iterable[str] = FORMATS, timer: StageTimer | None = None) -> BuiltReport:
+def build_report(
+    config_path: str | Path,
+    out_dir: str | Path = "output",
+    formats: Iterable[str] = FORMATS,
+    timer: StageTimer | None = None,
+) -> BuiltReport:
     """Validate, analyse, draw, render and write one report to ``<out_dir>/<report.id>/``.
 
     Raises ``UserError`` (nothing written) for bad input.

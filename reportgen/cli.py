@@ -36,14 +36,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    build = commands.add_parser("build", help="build reports from configs",
-                                description="Build each config into <out>/<report.id>/.")
-    build.add_argument("configs", nargs="*", metavar="CONFIG",
-                       help=f"config files (default: every {DEFAULT_CONFIG_GLOB})")
-    build.add_argument("--out", default="output", metavar="DIR",
-                       help="output folder (default: output)")
-    build.add_argument("--format", dest="formats", type=_formats, default=("html", "pdf", "json"),
-                       metavar="LIST", help="comma-separated formats: html,pdf,json (default: all)")
+    build = commands.add_parser(
+        "build",
+        help="build reports from configs",
+        description="Build each config into <out>/<report.id>/.",
+    )
+    build.add_argument(
+        "configs",
+        nargs="*",
+        metavar="CONFIG",
+        help=f"config files (default: every {DEFAULT_CONFIG_GLOB})",
+    )
+    build.add_argument(
+        "--out", default="output", metavar="DIR", help="output folder (default: output)"
+    )
+    build.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("html", "pdf", "json"),
+        metavar="LIST",
+        help="comma-separated formats: html,pdf,json (default: all)",
+    )
     validate = commands.add_parser("validate", help="check configs and data without building")
     validate.add_argument("configs", nargs="+", metavar="CONFIG", help="config files to check")
     return parser
@@ -59,8 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     paths = _config_paths(args.configs)
     if not paths:
-        print(f"reportgen: no configs given and none found matching {DEFAULT_CONFIG_GLOB}",
-              file=sys.stderr)
+        print(
+            f"reportgen: no configs given and none found matching {DEFAULT_CONFIG_GLOB}",
+            file=sys.stderr,
+        )
         return EXIT_USER_ERROR
     if args.command == "validate":
         return _validate(paths)
@@ -94,11 +110,14 @@ def _build(paths: list[Path], out: Path, formats: tuple[str, ...]) -> int:
         except UserError as error:
             failed += 1
             print(error, file=sys.stderr)
-            print(f"failed  {path}: nothing written; any earlier report is unchanged",
-                  file=sys.stderr)
+            print(
+                f"failed  {path}: nothing written; any earlier report is unchanged", file=sys.stderr
+            )
         else:
             print(f"built   {path} -> {built.folder}/ ({', '.join(formats)})")
     total = len(paths)
-    print(f"{total - failed} of {total} report{'s' if total != 1 else ''} built"
-          + (f", {failed} failed" if failed else ""))
+    print(
+        f"{total - failed} of {total} report{'s' if total != 1 else ''} built"
+        + (f", {failed} failed" if failed else "")
+    )
     return EXIT_USER_ERROR if failed else EXIT_OK

@@ -15,9 +15,7 @@ MEASURES = ("PR", "PLO", "PLN", "PFT", "PAS")
 METHODS = ("FE", "DL", "REML")
 TESTS = ("z", "knha")
 
-Slug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
-]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Count = Annotated[int, Field(strict=True, ge=0)]
@@ -49,7 +47,9 @@ class ReportInfo(_Strict):
     evidence_level: Text | None = Field(None, description="Evidence level as the source states it.")
     search: Text | None = Field(None, description="Databases and dates searched.")
     source: Text | None = Field(None, description="Citation of the review this report summarises.")
-    source_url: Text | None = Field(None, description="Link to the source review (printed, not fetched).")
+    source_url: Text | None = Field(
+        None, description="Link to the source review (printed, not fetched)."
+    )
     authors: Text | None = Field(None, description="Who prepared this summary.")
     language: Text = Field("en", description="Language of the report, as an IETF tag.")
     illustrative: bool = Field(
@@ -85,7 +85,9 @@ class Outcome(_Strict):
         description="What happened to people, in plain words, e.g. 'had their leukaemia respond'."
     )
     role: Literal["benefit", "harm"] = Field(description="Whether more events is good or bad.")
-    type: Literal["proportion"] = Field(description="Kind of data: 'proportion' (single-arm rates).")
+    type: Literal["proportion"] = Field(
+        description="Kind of data: 'proportion' (single-arm rates)."
+    )
     measure: Literal[MEASURES] = Field(  # type: ignore[valid-type]
         "PLO", description="Scale used for pooling, with metafor's names (PR, PLO, PLN, PFT, PAS)."
     )
@@ -112,7 +114,9 @@ class EditorialText(_Strict):
     headline: Text | None = Field(
         None, description="Headline; if omitted, one is written from the first benefit outcome."
     )
-    key_takeaway: Text | None = Field(None, description="One or two sentences readers must not miss.")
+    key_takeaway: Text | None = Field(
+        None, description="One or two sentences readers must not miss."
+    )
     context: Text | None = Field(None, description="Why this question matters, for patients.")
     what_it_means: Text | None = Field(None, description="What this means for you.")
     caveats: list[Text] = Field(default_factory=list, description="Limits of the evidence.")

@@ -43,12 +43,15 @@ DESIGN_EXPLANATIONS = {
     "case series": "described what happened to a group of treated patients",
     "cohort": "followed a group of treated patients",
 }
-BANNER = ("Illustrative example: the study data in this report are invented to show the format. "
-          "Do not use it for decisions about care.")
+BANNER = (
+    "Illustrative example: the study data in this report are invented to show the format. "
+    "Do not use it for decisions about care."
+)
 
 
-def build_context(loaded: LoadedConfig, results: ReportResults, figures: dict[str, str],
-                  provenance: Provenance) -> dict[str, Any]:
+def build_context(
+    loaded: LoadedConfig, results: ReportResults, figures: dict[str, str], provenance: Provenance
+) -> dict[str, Any]:
     """Everything the report template shows, as display-ready values."""
     config = loaded.config
     report = config.report
@@ -97,8 +100,10 @@ def _finding(result: OutcomeResult) -> dict[str, Any]:
         "id": result.outcome.id,
         "label": result.outcome.label,
         "definition": result.outcome.definition,
-        "sentence": (f"{capitalise(frequency)} (95% CI {interval(pooled.ci_lower, pooled.ci_upper)})"
-                     f" {result.outcome.plain_label}."),
+        "sentence": (
+            f"{capitalise(frequency)} (95% CI {interval(pooled.ci_lower, pooled.ci_upper)})"
+            f" {result.outcome.plain_label}."
+        ),
         "percent": percent(pooled.estimate),
         "studies": plural(result.k, "study", "studies"),
         "participants": plural(result.participants, "person", "people"),
@@ -113,19 +118,31 @@ def _evidence_sentences(config: ReportConfig, results: ReportResults) -> list[st
     for design, count in designs.most_common():
         if not design:
             continue
-        explanation = next((text for key, text in DESIGN_EXPLANATIONS.items() if key in design), None)
-        who = ("All " + count_words(count) if count == n_studies and count > 1
-               else capitalise(count_words(count)))
+        explanation = next(
+            (text for key, text in DESIGN_EXPLANATIONS.items() if key in design), None
+        )
+        who = (
+            "All " + count_words(count)
+            if count == n_studies and count > 1
+            else capitalise(count_words(count))
+        )
         noun = "study" if count == 1 else "studies"
         verb = "was" if count == 1 else "were"
         sentence = f"{who} {noun} {verb} {design}"
-        sentences.append(sentence + (f": {'it' if count == 1 else 'they'} {explanation}." if explanation else "."))
+        sentences.append(
+            sentence
+            + (f": {'it' if count == 1 else 'they'} {explanation}." if explanation else ".")
+        )
     if all(r.outcome.type == "proportion" for r in results.outcomes):
-        sentences.append("No study compared the treatment with another treatment or with no "
-                         "treatment, so we cannot tell how much of what happened was due to it.")
-    sentences.append(f"The {count_words(n_studies) if n_studies < 10 else n_studies} "
-                     f"{'study' if n_studies == 1 else 'studies'} included "
-                     f"{plural(results.participant_count, 'person', 'people')} in total.")
+        sentences.append(
+            "No study compared the treatment with another treatment or with no "
+            "treatment, so we cannot tell how much of what happened was due to it."
+        )
+    sentences.append(
+        f"The {count_words(n_studies) if n_studies < 10 else n_studies} "
+        f"{'study' if n_studies == 1 else 'studies'} included "
+        f"{plural(results.participant_count, 'person', 'people')} in total."
+    )
     sentences += _variation_sentences(results)
     return sentences
 
@@ -136,9 +153,12 @@ def _variation_sentences(results: ReportResults) -> list[str]:
     for result in results.outcomes:
         if result.k > 1:
             bands.setdefault(heterogeneity_words(result.model.i2), []).append(
-                result.outcome.label.lower())
-    return [f"Results {words} from study to study for {join_words(labels)}."
-            for words, labels in bands.items()]
+                result.outcome.label.lower()
+            )
+    return [
+        f"Results {words} from study to study for {join_words(labels)}."
+        for words, labels in bands.items()
+    ]
 
 
 def _study_details(config: ReportConfig, results: ReportResults) -> list[tuple[str, str]]:
@@ -164,24 +184,32 @@ def _methods(results: ReportResults) -> list[str]:
     paragraphs = []
     for (measure, method, test), labels in groups.items():
         applies = "all outcomes" if len(groups) == 1 else ", ".join(labels)
-        text = (f"For {applies}, study proportions were pooled as the {MEASURE_NAMES[measure]} "
-                f"(metafor measure {measure}) with a {METHOD_NAMES[method]}, using the "
-                f"{TEST_NAMES[test]}. ")
+        text = (
+            f"For {applies}, study proportions were pooled as the {MEASURE_NAMES[measure]} "
+            f"(metafor measure {measure}) with a {METHOD_NAMES[method]}, using the "
+            f"{TEST_NAMES[test]}. "
+        )
         if measure in ("PR", "PLO", "PLN"):
-            text += ("Studies with 0% or 100% events had 0.5 added to their events and non-events "
-                     "before transformation. ")
+            text += (
+                "Studies with 0% or 100% events had 0.5 added to their events and non-events "
+                "before transformation. "
+            )
         text += {
             "PR": "Results are shown on the proportion scale directly.",
             "PLO": "Pooled logits were back-transformed to proportions with the inverse logit.",
             "PLN": "Pooled log proportions were back-transformed with the exponential function.",
             "PAS": "Pooled values were back-transformed with sin\u00b2(x).",
-            "PFT": ("Pooled values were back-transformed with Miller's inverse, using the harmonic "
-                    "mean of the study sizes."),
+            "PFT": (
+                "Pooled values were back-transformed with Miller's inverse, using the harmonic "
+                "mean of the study sizes."
+            ),
         }[measure]
         if method != "FE":
-            text += (" The 95% prediction interval, estimate \u00b1 critical value \u00d7 "
-                     "\u221a(SE\u00b2 + \u03c4\u00b2), shows where the result of a new, similar "
-                     "study would be expected to fall.")
+            text += (
+                " The 95% prediction interval, estimate \u00b1 critical value \u00d7 "
+                "\u221a(SE\u00b2 + \u03c4\u00b2), shows where the result of a new, similar "
+                "study would be expected to fall."
+            )
         paragraphs.append(text)
     paragraphs.append(
         "Heterogeneity is described by Cochran's Q, \u03c4\u00b2 (the variance of true effects "
@@ -196,17 +224,33 @@ def _outcome_appendix(result: OutcomeResult, svg: str) -> dict[str, Any]:
     model, pooled = result.model, result.pooled
     statistic_name = "t" if model.df is not None else "z"
     rows = [
-        {"label": s.label, "events": str(s.events), "total": str(s.total),
-         "estimate": _ci_cell(s.estimate, s.ci_lower, s.ci_upper), "weight": number(s.weight, 1),
-         "note": "0.5 added (zero cell)" if s.zero_cell_corrected else ""}
+        {
+            "label": s.label,
+            "events": str(s.events),
+            "total": str(s.total),
+            "estimate": _ci_cell(s.estimate, s.ci_lower, s.ci_upper),
+            "weight": number(s.weight, 1),
+            "note": "0.5 added (zero cell)" if s.zero_cell_corrected else "",
+        }
         for s in result.studies
     ]
     stats = [
-        ("Pooled proportion, % (95% CI)", _ci_cell(pooled.estimate, pooled.ci_lower, pooled.ci_upper)),
-        ("95% prediction interval, %", f"{percent_value(pooled.pi_lower)} to {percent_value(pooled.pi_upper)}"),
-        (f"Estimate on the {result.outcome.measure} scale (SE)", f"{number(model.estimate, 4)} ({number(model.se, 4)})"),
-        (f"{statistic_name} statistic" + (f" (df = {number(model.df, 0)})" if model.df else ""),
-         f"{number(model.statistic, 2)}, {p_value(model.p_value)}"),
+        (
+            "Pooled proportion, % (95% CI)",
+            _ci_cell(pooled.estimate, pooled.ci_lower, pooled.ci_upper),
+        ),
+        (
+            "95% prediction interval, %",
+            f"{percent_value(pooled.pi_lower)} to {percent_value(pooled.pi_upper)}",
+        ),
+        (
+            f"Estimate on the {result.outcome.measure} scale (SE)",
+            f"{number(model.estimate, 4)} ({number(model.se, 4)})",
+        ),
+        (
+            f"{statistic_name} statistic" + (f" (df = {number(model.df, 0)})" if model.df else ""),
+            f"{number(model.statistic, 2)}, {p_value(model.p_value)}",
+        ),
         ("\u03c4\u00b2", significant(model.tau2, 4)),
         ("I\u00b2", f"{number(model.i2, 1)}%" if model.i2 is not None else "not estimable"),
         ("H\u00b2", number(model.h2, 2) if model.h2 is not None else "not estimable"),
@@ -221,8 +265,11 @@ def _outcome_appendix(result: OutcomeResult, svg: str) -> dict[str, Any]:
         "figure_alt": _figure_alt(result),
         "heterogeneity": heterogeneity_line(result.model),
         "rows": rows,
-        "pooled_row": {"events": str(result.events), "total": str(result.participants),
-                       "estimate": _ci_cell(pooled.estimate, pooled.ci_lower, pooled.ci_upper)},
+        "pooled_row": {
+            "events": str(result.events),
+            "total": str(result.participants),
+            "estimate": _ci_cell(pooled.estimate, pooled.ci_lower, pooled.ci_upper),
+        },
         "stats": stats,
         "notes": list(model.notes),
     }
@@ -237,16 +284,22 @@ def _figure_alt(result: OutcomeResult) -> str:
     pooled = result.pooled
     lows = min(s.estimate for s in result.studies)
     highs = max(s.estimate for s in result.studies)
-    text = (f"Forest plot of {result.outcome.label.lower()} in {plural(result.k, 'study', 'studies')}. "
-            f"Study results range from {percent(lows)} to {percent(highs)}. "
-            f"Pooled estimate {percent(pooled.estimate, 1)} (95% CI {percent_value(pooled.ci_lower)} "
-            f"to {percent_value(pooled.ci_upper)}).")
+    text = (
+        f"Forest plot of {result.outcome.label.lower()} in {plural(result.k, 'study', 'studies')}. "
+        f"Study results range from {percent(lows)} to {percent(highs)}. "
+        f"Pooled estimate {percent(pooled.estimate, 1)} (95% CI {percent_value(pooled.ci_lower)} "
+        f"to {percent_value(pooled.ci_upper)})."
+    )
     if result.k > 1 and result.outcome.method != "FE":
-        text += (f" 95% prediction interval {percent_value(pooled.pi_lower)} to "
-                 f"{percent_value(pooled.pi_upper)}.")
+        text += (
+            f" 95% prediction interval {percent_value(pooled.pi_lower)} to "
+            f"{percent_value(pooled.pi_upper)}."
+        )
     if result.k > 1:
-        text += (f" Results {heterogeneity_words(result.model.i2)} between studies "
-                 f"(I\u00b2 = {number(result.model.i2, 1)}%).")
+        text += (
+            f" Results {heterogeneity_words(result.model.i2)} between studies "
+            f"(I\u00b2 = {number(result.model.i2, 1)}%)."
+        )
     return text
 
 
@@ -261,8 +314,13 @@ def _characteristics(config: ReportConfig) -> dict[str, Any]:
     rows = []
     for study in config.studies:
         extras = study.model_extra or {}
-        rows.append([study.label, study.design or "\u2013",
-                     *[_attribute(extras.get(key)) for key in extra_keys]])
+        rows.append(
+            [
+                study.label,
+                study.design or "\u2013",
+                *[_attribute(extras.get(key)) for key in extra_keys],
+            ]
+        )
     return {"header": header, "rows": rows}
 
 

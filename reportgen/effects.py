@@ -69,7 +69,7 @@ def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> 
 
 
 def harmonic_mean(values: np.ndarray) -> float:
-    """Harmonic mean, the sample size ``transf.ipft.hm`` uses to back-transform a pooled PFT value."""
+    """Harmonic mean: the sample size ``transf.ipft.hm`` uses to back-transform pooled PFT."""
     return float(1.0 / np.mean(1.0 / np.asarray(values, dtype=float)))
 
 
@@ -94,8 +94,9 @@ def inverse_freeman_tukey(t: float | np.ndarray, n: float | np.ndarray) -> np.nd
     return p
 
 
-def to_proportion(values: float | np.ndarray, measure: str, n: float | np.ndarray | None = None
-                  ) -> np.ndarray:
+def to_proportion(
+    values: float | np.ndarray, measure: str, n: float | np.ndarray | None = None
+) -> np.ndarray:
     """Back-transform values on the analysis scale of ``measure`` to proportions in [0, 1].
 
     PLO: inverse logit; PLN: exp; PAS: sin(x)^2 with x clipped to [0, pi/2] (``transf.iarcsin``);

@@ -42,7 +42,9 @@ def forest_layout(result: OutcomeResult) -> ForestLayout:
     k = result.k
     study_rows = tuple(float(k - i) for i in range(k))
     heaviest = max(s.weight for s in result.studies)
-    areas = tuple(max(MIN_MARKER_AREA, MAX_MARKER_AREA * s.weight / heaviest) for s in result.studies)
+    areas = tuple(
+        max(MIN_MARKER_AREA, MAX_MARKER_AREA * s.weight / heaviest) for s in result.studies
+    )
     has_prediction = result.outcome.method != "FE" and result.k > 1
     return ForestLayout(study_rows, -0.5, -1.5 if has_prediction else None, areas)
 
@@ -61,18 +63,27 @@ def forest_plot_svg(result: OutcomeResult) -> str:
     bottom = layout.prediction_row if layout.prediction_row is not None else layout.pooled_row
     n_rows = result.k + (3 if layout.prediction_row is not None else 2) + 1.4
     height = ROW_HEIGHT_INCHES * n_rows + 0.55
-    with matplotlib.rc_context({
-        "svg.hashsalt": "reportgen",
-        "svg.fonttype": "path",
-        "font.family": "DejaVu Sans",
-        "font.size": 8.5,
-        "axes.linewidth": 0.8,
-    }):
+    with matplotlib.rc_context(
+        {
+            "svg.hashsalt": "reportgen",
+            "svg.fonttype": "path",
+            "font.family": "DejaVu Sans",
+            "font.size": 8.5,
+            "axes.linewidth": 0.8,
+        }
+    ):
         figure = Figure(figsize=(FIGURE_WIDTH_INCHES, height))
         FigureCanvasSVG(figure)
-        grid = figure.add_gridspec(1, 3, width_ratios=[3.1, 3.0, 2.6], wspace=0.02,
-                                   left=0.01, right=0.99, top=1 - 0.3 / height,
-                                   bottom=0.62 / height)
+        grid = figure.add_gridspec(
+            1,
+            3,
+            width_ratios=[3.1, 3.0, 2.6],
+            wspace=0.02,
+            left=0.01,
+            right=0.99,
+            top=1 - 0.3 / height,
+            bottom=0.62 / height,
+        )
         left = figure.add_subplot(grid[0, 0])
         plot = figure.add_subplot(grid[0, 1], sharey=left)
         right = figure.add_subplot(grid[0, 2], sharey=left)
@@ -89,40 +100,88 @@ def forest_plot_svg(result: OutcomeResult) -> str:
         right.text(0.02, header_y, "Weight", weight="bold", va="center")
         right.text(1.0, header_y, "% [95% CI]", weight="bold", va="center", ha="right")
 
-        for study, y, area in zip(result.studies, layout.study_rows, layout.marker_areas, strict=True):
+        for study, y, area in zip(
+            result.studies, layout.study_rows, layout.marker_areas, strict=True
+        ):
             left.text(0.0, y, study.label, va="center")
             left.text(0.98, y, f"{study.events} / {study.total}", va="center", ha="right")
             right.text(0.02, y, f"{number(study.weight, 1)}%", va="center")
-            right.text(1.0, y, _ci_text(study.estimate, study.ci_lower, study.ci_upper),
-                       va="center", ha="right")
-            plot.plot([study.ci_lower, study.ci_upper], [y, y], color=INK, linewidth=0.9,
-                      solid_capstyle="butt")
-            plot.scatter([study.estimate], [y], s=area, marker="s", color=SQUARE_COLOUR,
-                         edgecolors=INK, linewidths=0.5, zorder=3)
+            right.text(
+                1.0,
+                y,
+                _ci_text(study.estimate, study.ci_lower, study.ci_upper),
+                va="center",
+                ha="right",
+            )
+            plot.plot(
+                [study.ci_lower, study.ci_upper],
+                [y, y],
+                color=INK,
+                linewidth=0.9,
+                solid_capstyle="butt",
+            )
+            plot.scatter(
+                [study.estimate],
+                [y],
+                s=area,
+                marker="s",
+                color=SQUARE_COLOUR,
+                edgecolors=INK,
+                linewidths=0.5,
+                zorder=3,
+            )
 
         pooled = result.pooled
         y = layout.pooled_row
-        plot.fill([pooled.ci_lower, pooled.estimate, pooled.ci_upper, pooled.estimate],
-                  [y, y + 0.32, y, y - 0.32], color=DIAMOND_COLOUR, edgecolor=INK, linewidth=0.6,
-                  zorder=3)
-        plot.axvline(pooled.estimate, color=GRID_COLOUR, linestyle=(0, (3, 2)), linewidth=0.7,
-                     zorder=1)
+        plot.fill(
+            [pooled.ci_lower, pooled.estimate, pooled.ci_upper, pooled.estimate],
+            [y, y + 0.32, y, y - 0.32],
+            color=DIAMOND_COLOUR,
+            edgecolor=INK,
+            linewidth=0.6,
+            zorder=3,
+        )
+        plot.axvline(
+            pooled.estimate, color=GRID_COLOUR, linestyle=(0, (3, 2)), linewidth=0.7, zorder=1
+        )
         left.text(0.0, y, SHORT_METHOD_NAMES[result.outcome.method], weight="bold", va="center")
-        left.text(0.98, y, f"{result.events} / {result.participants}", weight="bold",
-                  va="center", ha="right")
+        left.text(
+            0.98,
+            y,
+            f"{result.events} / {result.participants}",
+            weight="bold",
+            va="center",
+            ha="right",
+        )
         right.text(0.02, y, "100%", weight="bold", va="center")
-        right.text(1.0, y, _ci_text(pooled.estimate, pooled.ci_lower, pooled.ci_upper),
-                   weight="bold", va="center", ha="right")
+        right.text(
+            1.0,
+            y,
+            _ci_text(pooled.estimate, pooled.ci_lower, pooled.ci_upper),
+            weight="bold",
+            va="center",
+            ha="right",
+        )
         if layout.prediction_row is not None:
             y = layout.prediction_row
-            plot.plot([pooled.pi_lower, pooled.pi_upper], [y, y], color=INK, linewidth=2.2,
-                      solid_capstyle="butt")
+            plot.plot(
+                [pooled.pi_lower, pooled.pi_upper],
+                [y, y],
+                color=INK,
+                linewidth=2.2,
+                solid_capstyle="butt",
+            )
             plot.plot([pooled.pi_lower] * 2, [y - 0.2, y + 0.2], color=INK, linewidth=0.9)
             plot.plot([pooled.pi_upper] * 2, [y - 0.2, y + 0.2], color=INK, linewidth=0.9)
             left.text(0.0, y, "95% prediction interval", va="center", style="italic")
-            right.text(1.0, y, f"[{percent_value(pooled.pi_lower)}, "
-                               f"{percent_value(pooled.pi_upper)}]", va="center", ha="right",
-                       style="italic")
+            right.text(
+                1.0,
+                y,
+                f"[{percent_value(pooled.pi_lower)}, {percent_value(pooled.pi_upper)}]",
+                va="center",
+                ha="right",
+                style="italic",
+            )
 
         plot.set_xlim(0, 1)
         plot.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
@@ -134,8 +193,14 @@ def forest_plot_svg(result: OutcomeResult) -> str:
             plot.spines[side].set_visible(False)
         plot.spines["bottom"].set_bounds(0, 1)
         plot.set_ylim(y_bottom, y_top)
-        figure.text(0.01, 0.12 / height, heterogeneity_line(result.model), fontsize=8, ha="left",
-                    va="bottom")
+        figure.text(
+            0.01,
+            0.12 / height,
+            heterogeneity_line(result.model),
+            fontsize=8,
+            ha="left",
+            va="bottom",
+        )
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()

@@ -108,10 +108,15 @@ def heterogeneity_line(model: PoolResult) -> str:
     """'Heterogeneity: I² = 76.9%, τ² (REML) = 0.409, Q = 19.48 (df = 5), p = 0.002'."""
     if model.k == 1:
         return "Heterogeneity: not estimable from a single study"
-    tau2 = ("\u03c4\u00b2 = 0 (fixed-effect model)" if model.method == "FE"
-            else f"\u03c4\u00b2 ({model.method}) = {significant(model.tau2)}")
-    return (f"Heterogeneity: I\u00b2 = {number(model.i2, 1)}%, {tau2}, "
-            f"Q = {number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}")
+    tau2 = (
+        "\u03c4\u00b2 = 0 (fixed-effect model)"
+        if model.method == "FE"
+        else f"\u03c4\u00b2 ({model.method}) = {significant(model.tau2)}"
+    )
+    return (
+        f"Heterogeneity: I\u00b2 = {number(model.i2, 1)}%, {tau2}, "
+        f"Q = {number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}"
+    )
 
 
 def count_words(value: int) -> str:
@@ -143,8 +148,11 @@ METHOD_NAMES = {
     "DL": "random-effects model (DerSimonian-Laird estimator of \u03c4\u00b2)",
     "REML": "random-effects model (restricted maximum-likelihood estimator of \u03c4\u00b2)",
 }
-SHORT_METHOD_NAMES = {"FE": "Fixed-effect model", "DL": "Random-effects model",
-                      "REML": "Random-effects model"}
+SHORT_METHOD_NAMES = {
+    "FE": "Fixed-effect model",
+    "DL": "Random-effects model",
+    "REML": "Random-effects model",
+}
 MEASURE_NAMES = {
     "PR": "raw proportion",
     "PLO": "logit-transformed proportion",

@@ -45,7 +45,9 @@ def load_config(path: str | Path) -> LoadedConfig:
         raise ConfigError([Problem(shown, 0, "", f"not UTF-8 text ({exc.reason})")]) from None
     document = load_yaml(text, shown)
     if not isinstance(document.data, dict):
-        raise ConfigError([Problem(shown, 1, "", "expected a mapping with report, studies and outcomes")])
+        raise ConfigError(
+            [Problem(shown, 1, "", "expected a mapping with report, studies and outcomes")]
+        )
     problems = cross_check(document)
     try:
         config = ReportConfig.model_validate(document.data)
@@ -93,8 +95,11 @@ def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
         message = "must not be empty"
     elif kind in ("string_type", "bool_type", "list_type", "model_type", "dict_type"):
         expected = {
-            "string_type": "text", "bool_type": "true or false", "list_type": "a list",
-            "model_type": "a mapping of keys", "dict_type": "a mapping of keys",
+            "string_type": "text",
+            "bool_type": "true or false",
+            "list_type": "a list",
+            "model_type": "a mapping of keys",
+            "dict_type": "a mapping of keys",
         }[kind]
         message = f"expected {expected}, got {_describe(given)}"
     else:
@@ -159,7 +164,9 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(path: KeyPath, message: str) -> None:
-        problems.append(Problem(document.file, document.line_of(path), format_key_path(path), message))
+        problems.append(
+            Problem(document.file, document.line_of(path), format_key_path(path), message)
+        )
 
     studies = data.get("studies") if isinstance(data.get("studies"), list) else []
     study_ids: set[str] = set()
@@ -173,8 +180,10 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
             study_ids.add(study_id)
         for key, value in study.items():
             if key not in ("id", "label", "design", "citation") and not _is_scalar(value):
-                add(("studies", index, key),
-                    f"study attribute must be text, a number or true/false, got {_describe(value)}")
+                add(
+                    ("studies", index, key),
+                    f"study attribute must be text, a number or true/false, got {_describe(value)}",
+                )
 
     outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), list) else []
     outcome_ids: set[str] = set()
@@ -196,10 +205,20 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
             if isinstance(study_ref, str):
                 if study_ids and study_ref not in study_ids:
                     hint = difflib.get_close_matches(study_ref, sorted(study_ids), n=1)
-                    add((*here, "study"), f"unknown study '{study_ref}'"
-                        + (f" (did you mean '{hint[0]}'?)" if hint else "; it must be listed under studies"))
+                    add(
+                        (*here, "study"),
+                        f"unknown study '{study_ref}'"
+                        + (
+                            f" (did you mean '{hint[0]}'?)"
+                            if hint
+                            else "; it must be listed under studies"
+                        ),
+                    )
                 if study_ref in seen:
-                    add((*here, "study"), f"study '{study_ref}' has more than one row in this outcome")
+                    add(
+                        (*here, "study"),
+                        f"study '{study_ref}' has more than one row in this outcome",
+                    )
                 seen.add(study_ref)
             events, total = row.get("events"), row.get("total")
             if _is_int(events) and _is_int(total) and events > total and total >= 1:

@@ -136,12 +136,27 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
         h2 = tau2 / typical_variance + 1
     pi_half = crit * np.sqrt(variance + tau2)
     return PoolResult(
-        k=k, method=method, test=test, estimate=estimate, se=se, statistic=float(statistic),
-        p_value=p_value, ci_lower=estimate - crit * se, ci_upper=estimate + crit * se,
-        pi_lower=float(estimate - pi_half), pi_upper=float(estimate + pi_half), df=df,
-        tau2=float(tau2), i2=float(i2), h2=float(h2), q=q, q_df=q_df,
-        q_p=float(chdtrc(q_df, q)), weights=tuple((100 * w / sw).tolist()),
-        iterations=iterations, notes=tuple(notes),
+        k=k,
+        method=method,
+        test=test,
+        estimate=estimate,
+        se=se,
+        statistic=float(statistic),
+        p_value=p_value,
+        ci_lower=estimate - crit * se,
+        ci_upper=estimate + crit * se,
+        pi_lower=float(estimate - pi_half),
+        pi_upper=float(estimate + pi_half),
+        df=df,
+        tau2=float(tau2),
+        i2=float(i2),
+        h2=float(h2),
+        q=q,
+        q_df=q_df,
+        q_p=float(chdtrc(q_df, q)),
+        weights=tuple((100 * w / sw).tolist()),
+        iterations=iterations,
+        notes=tuple(notes),
     )
 
 
@@ -153,10 +168,25 @@ def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:
     if test == "knha":
         notes.append("Knapp-Hartung needs at least two studies; a z-test was used instead.")
     return PoolResult(
-        k=1, method=method, test="z", estimate=float(y), se=se, statistic=statistic,
-        p_value=float(2 * ndtr(-abs(statistic))), ci_lower=float(y - crit * se),
-        ci_upper=float(y + crit * se), pi_lower=float(y - crit * se), pi_upper=float(y + crit * se),
-        df=None, tau2=None, i2=None, h2=None, q=0.0, q_df=0, q_p=None, weights=(100.0,),
+        k=1,
+        method=method,
+        test="z",
+        estimate=float(y),
+        se=se,
+        statistic=statistic,
+        p_value=float(2 * ndtr(-abs(statistic))),
+        ci_lower=float(y - crit * se),
+        ci_upper=float(y + crit * se),
+        pi_lower=float(y - crit * se),
+        pi_upper=float(y + crit * se),
+        df=None,
+        tau2=None,
+        i2=None,
+        h2=None,
+        q=0.0,
+        q_df=0,
+        q_p=None,
+        weights=(100.0,),
         notes=tuple(notes),
     )
 
@@ -193,7 +223,10 @@ def _reml_tau2(y: np.ndarray, v: np.ndarray) -> tuple[float, int]:
             step /= 2
         previous, tau2 = tau2, tau2 + step
         change = abs(previous - tau2)
-    if tau2 > REML_THRESHOLD and _reml_loglik(y, v, 0.0) - _reml_loglik(y, v, tau2) > REML_LL0_TOLERANCE:
+    if (
+        tau2 > REML_THRESHOLD
+        and _reml_loglik(y, v, 0.0) - _reml_loglik(y, v, tau2) > REML_LL0_TOLERANCE
+    ):
         tau2 = 0.0
     return max(0.0, tau2), iterations
 

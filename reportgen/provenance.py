@@ -24,8 +24,11 @@ class Provenance:
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, str]:
-        return {"reportgen": self.reportgen_version, "python": self.python_version,
-                **dict(self.libraries)}
+        return {
+            "reportgen": self.reportgen_version,
+            "python": self.python_version,
+            **dict(self.libraries),
+        }
 
 
 def current_provenance() -> Provenance:

@@ -29,12 +29,14 @@ def templates_dir() -> Path:
 
 def register_filters(environment: jinja2.Environment) -> None:
     """All template filters, in one place: display helpers from the formatting layer."""
-    environment.filters.update({
-        "percent": formatting.percent,
-        "number": formatting.number,
-        "p_value": formatting.p_value,
-        "natural_frequency": formatting.natural_frequency,
-    })
+    environment.filters.update(
+        {
+            "percent": formatting.percent,
+            "number": formatting.number,
+            "p_value": formatting.p_value,
+            "natural_frequency": formatting.natural_frequency,
+        }
+    )
 
 
 @lru_cache(maxsize=1)

@@ -18,8 +18,9 @@ from .provenance import Provenance
 SCHEMA_VERSION = 1
 
 
-def results_document(config: ReportConfig, results: ReportResults, provenance: Provenance,
-                     config_sha256: str) -> dict[str, Any]:
+def results_document(
+    config: ReportConfig, results: ReportResults, provenance: Provenance, config_sha256: str
+) -> dict[str, Any]:
     report = config.report.model_dump(exclude_none=True)
     report.update(study_count=results.study_count, participant_count=results.participant_count)
     return {
@@ -44,24 +45,47 @@ def _outcome(result: OutcomeResult) -> dict[str, Any]:
         "participants": result.participants,
         "events": result.events,
         "model": {
-            "estimate": model.estimate, "se": model.se, "statistic": model.statistic,
-            "p_value": model.p_value, "ci_lower": model.ci_lower, "ci_upper": model.ci_upper,
-            "pi_lower": model.pi_lower, "pi_upper": model.pi_upper, "df": model.df,
+            "estimate": model.estimate,
+            "se": model.se,
+            "statistic": model.statistic,
+            "p_value": model.p_value,
+            "ci_lower": model.ci_lower,
+            "ci_upper": model.ci_upper,
+            "pi_lower": model.pi_lower,
+            "pi_upper": model.pi_upper,
+            "df": model.df,
             "iterations": model.iterations,
         },
         "pooled": {
-            "estimate": pooled.estimate, "ci_lower": pooled.ci_lower, "ci_upper": pooled.ci_upper,
-            "pi_lower": pooled.pi_lower, "pi_upper": pooled.pi_upper,
+            "estimate": pooled.estimate,
+            "ci_lower": pooled.ci_lower,
+            "ci_upper": pooled.ci_upper,
+            "pi_lower": pooled.pi_lower,
+            "pi_upper": pooled.pi_upper,
             "back_transform_n": result.back_transform_n,
         },
         "heterogeneity": {
-            "tau2": model.tau2, "i2": model.i2, "h2": model.h2, "q": model.q,
-            "q_df": model.q_df, "q_p": model.q_p,
+            "tau2": model.tau2,
+            "i2": model.i2,
+            "h2": model.h2,
+            "q": model.q,
+            "q_df": model.q_df,
+            "q_p": model.q_p,
         },
         "studies": [
-            {"id": s.id, "label": s.label, "events": s.events, "total": s.total, "yi": s.yi,
-             "vi": s.vi, "weight": s.weight, "estimate": s.estimate, "ci_lower": s.ci_lower,
-             "ci_upper": s.ci_upper, "zero_cell_corrected": s.zero_cell_corrected}
+            {
+                "id": s.id,
+                "label": s.label,
+                "events": s.events,
+                "total": s.total,
+                "yi": s.yi,
+                "vi": s.vi,
+                "weight": s.weight,
+                "estimate": s.estimate,
+                "ci_lower": s.ci_lower,
+                "ci_upper": s.ci_upper,
+                "zero_cell_corrected": s.zero_cell_corrected,
+            }
             for s in result.studies
         ],
         "notes": list(model.notes),

@@ -88,8 +88,12 @@ def load_yaml(text: str, file: str) -> PositionedDocument:
                 child = (*path, key)
                 if key in result:
                     problems.append(
-                        Problem(file, key_node.start_mark.line + 1, format_key_path(child),
-                                "duplicate key (it is already set above)")
+                        Problem(
+                            file,
+                            key_node.start_mark.line + 1,
+                            format_key_path(child),
+                            "duplicate key (it is already set above)",
+                        )
                     )
                 key_lines[child] = key_node.start_mark.line + 1
                 result[key] = build(value_node, child)
