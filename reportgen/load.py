@@ -93,10 +93,18 @@ def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
         )
     elif kind == "too_short":
         message = "must not be empty"
-    elif kind in ("string_type", "bool_type", "list_type", "model_type", "dict_type"):
+    elif kind in (
+        "string_type",
+        "bool_type",
+        "bool_parsing",
+        "list_type",
+        "model_type",
+        "dict_type",
+    ):
         expected = {
             "string_type": "text",
             "bool_type": "true or false",
+            "bool_parsing": "true or false",
             "list_type": "a list",
             "model_type": "a mapping of keys",
             "dict_type": "a mapping of keys",

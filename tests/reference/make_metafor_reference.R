@@ -47,13 +47,13 @@ for (name in names(datasets)) {
         }
         cases[[length(cases) + 1]] <- list(
           dataset = name, measure = measure, method = method, test = test,
-          events = d$xi, totals = d$ni,
-          yi = as.numeric(es$yi), vi = as.numeric(es$vi),
+          events = I(d$xi), totals = I(d$ni),  # I(): stay arrays when k = 1
+          yi = I(as.numeric(es$yi)), vi = I(as.numeric(es$vi)),
           estimate = as.numeric(fit$beta), se = fit$se, statistic = fit$zval,
           p_value = fit$pval, ci_lower = fit$ci.lb, ci_upper = fit$ci.ub,
           pi_lower = as.numeric(pi_of(pred, "lb")), pi_upper = as.numeric(pi_of(pred, "ub")),
           tau2 = fit$tau2, i2 = fit$I2, h2 = fit$H2, q = fit$QE, q_df = fit$k - fit$p,
-          q_p = fit$QEp, weights = as.numeric(weights(fit)),
+          q_p = fit$QEp, weights = I(as.numeric(weights(fit))),
           natural = list(estimate = as.numeric(nat$pred), ci_lower = as.numeric(nat$ci.lb),
                          ci_upper = as.numeric(nat$ci.ub), pi_lower = as.numeric(pi_of(nat, "lb")),
                          pi_upper = as.numeric(pi_of(nat, "ub")))

@@ -1,0 +1,149 @@
+"""The command line, run through its real entry point in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def reportgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    executable = shutil.which("reportgen")
+    command = [executable] if executable else [sys.executable, "-m", "reportgen"]
+    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def built_examples(tmp_path_factory) -> Path:
+    """Both example configs built once, by `reportgen build` with its defaults, in a copy of
+    the project layout (configs/ in the working folder, output/ created there)."""
+    workdir = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "configs", workdir / "configs")
+    result = reportgen("build", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert "2 of 2 reports built" in result.stdout
+    return workdir / "output"
+
+
+@pytest.mark.parametrize("report_id", ["venetoclax-rr-aml", "hyperdynamic-therapy-vasospasm"])
+def test_build_writes_every_output(built_examples, report_id):
+    folder = built_examples / report_id
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="summary"' in html and 'id="appendix"' in html
+    # Self-contained: no external stylesheet, script or image.
+    assert "<link" not in html and "<script" not in html
+    assert "http://" not in html.replace("http://www.w3.org", "")
+    assert (folder / "report.pdf").read_bytes().startswith(b"%PDF-")
+    results = json.loads((folder / "results.json").read_text())
+    for outcome in results["outcomes"]:
+        svg = (folder / "figures" / f"{outcome['id']}.svg").read_text()
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+
+
+def test_results_json_has_the_contract_keys(built_examples):
+    results = json.loads((built_examples / "venetoclax-rr-aml" / "results.json").read_text())
+    assert {"id", "title"} <= set(results["report"])
+    assert [o["id"] for o in results["outcomes"]] == [
+        "orr",
+        "crc",
+        "cr",
+        "febrile-neutropenia",
+        "pneumonia",
+    ]
+    for outcome in results["outcomes"]:
+        assert {
+            "id",
+            "k",
+            "type",
+            "measure",
+            "method",
+            "test",
+            "model",
+            "pooled",
+            "heterogeneity",
+            "studies",
+        } <= set(outcome)
+        assert {"estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper"} <= set(
+            outcome["model"]
+        )
+        assert {"estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper"} <= set(
+            outcome["pooled"]
+        )
+        assert {"tau2", "i2", "h2", "q", "q_df", "q_p"} <= set(outcome["heterogeneity"])
+        for study in outcome["studies"]:
+            assert {"id", "yi", "vi", "weight", "estimate", "ci_lower", "ci_upper"} <= set(study)
+        assert sum(s["weight"] for s in outcome["studies"]) == pytest.approx(100)
+        pooled = outcome["pooled"]
+        assert 0 <= pooled["ci_lower"] <= pooled["estimate"] <= pooled["ci_upper"] <= 1
+
+
+def test_format_option_limits_outputs(tmp_path):
+    result = reportgen(
+        "build",
+        str(ROOT / "configs" / "venetoclax-rr-aml.yaml"),
+        "--out",
+        str(tmp_path / "out"),
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "out" / "venetoclax-rr-aml"
+    assert (folder / "results.json").exists()
+    assert not (folder / "report.html").exists() and not (folder / "report.pdf").exists()
+
+
+def test_unknown_format_is_a_usage_error(tmp_path):
+    result = reportgen("build", "--format", "docx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "invalid format 'docx'; choose from html, pdf, json" in result.stderr
+
+
+def test_validate_reports_ok(tmp_path):
+    result = reportgen(
+        "validate", *map(str, sorted((ROOT / "configs").glob("*.yaml"))), cwd=tmp_path
+    )
+    assert result.returncode == 0
+    assert result.stdout.count(": ok") == 2
+
+
+def test_bad_config_exits_non_zero_without_traceback(tmp_path, minimal_config):
+    (tmp_path / "bad.yaml").write_text(
+        minimal_config.replace("events: 10, total: 20", "events: 30, total: 20").replace(
+            "    role: benefit", "    role: good"
+        ),
+        encoding="utf-8",
+    )
+    for command in ("validate", "build"):
+        result = reportgen(command, "bad.yaml", cwd=tmp_path)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert (
+            "bad.yaml:12: outcomes[0].role: expected one of 'benefit' or 'harm', got 'good'"
+            in result.stderr
+        )
+        assert (
+            "bad.yaml:15: outcomes[0].data[0].events: events (30) cannot be more than total (20)"
+        ) in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_one_failing_config_does_not_stop_the_others(tmp_path, minimal_config):
+    (tmp_path / "good.yaml").write_text(minimal_config, encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("report: {id: bad}\n", encoding="utf-8")
+    result = reportgen("build", "bad.yaml", "good.yaml", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "1 of 2 reports built, 1 failed" in result.stdout
+    assert (tmp_path / "output" / "minimal" / "results.json").exists()
+
+
+def test_no_configs_found(tmp_path):
+    result = reportgen("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no configs given and none found matching configs/*.yaml" in result.stderr
