@@ -44,7 +44,7 @@ DESIGN_EXPLANATIONS = {
     "cohort": "followed a group of treated patients",
 }
 BANNER = (
-    "Illustrative example: the study data in this report are invented to show the format. "
+    "The study data in this report are invented to show the format. "
     "Do not use it for decisions about care."
 )
 
@@ -69,7 +69,7 @@ def build_context(
         "side_effects": [_finding(r) for r in harms],
         "evidence": _evidence_sentences(config, results),
         "study_details": _study_details(config, results),
-        "methods": _methods(results),
+        "methods": [*_methods(results), _software_sentence(provenance)],
         "outcomes": [_outcome_appendix(r, figures[r.outcome.id]) for r in results.outcomes],
         "characteristics": _characteristics(config),
         "references": _references(config),
@@ -218,6 +218,14 @@ def _methods(results: ReportResults) -> list[str]:
         "pooling scale, back-transformed. Intervals are clipped to 0\u2013100%."
     )
     return paragraphs
+
+
+def _software_sentence(provenance: Provenance) -> str:
+    return (
+        f"Software: {provenance.software_line}. reportgen's effect sizes and pooled results are "
+        "tested against R's metafor package (escalc, rma, predict) to at least six significant "
+        "digits."
+    )
 
 
 def _outcome_appendix(result: OutcomeResult, svg: str) -> dict[str, Any]:

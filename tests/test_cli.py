@@ -147,3 +147,33 @@ def test_no_configs_found(tmp_path):
     result = reportgen("build", cwd=tmp_path)
     assert result.returncode == 1
     assert "no configs given and none found matching configs/*.yaml" in result.stderr
+
+
+def test_single_study_outcome_says_heterogeneity_cannot_be_estimated(tmp_path):
+    (tmp_path / "one.yaml").write_text(
+        """\
+report: {id: one-study, title: One study}
+studies: [{id: s1, label: Solo 2020}]
+outcomes:
+  - {id: rate, label: Rate, plain_label: had it, role: harm, type: proportion, test: knha,
+     data: [{study: s1, events: 12, total: 40}]}
+""",
+        encoding="utf-8",
+    )
+    result = reportgen("build", "one.yaml", "--format", "html,json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "output" / "one-study"
+    outcome = json.loads((folder / "results.json").read_text())["outcomes"][0]
+    assert outcome["k"] == 1
+    assert outcome["pooled"]["estimate"] == pytest.approx(12 / 40)
+    assert outcome["heterogeneity"] == {
+        "tau2": None,
+        "i2": None,
+        "h2": None,
+        "q": 0.0,
+        "q_df": 0,
+        "q_p": None,
+    }
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "heterogeneity cannot be estimated" in html
+    assert "Knapp-Hartung needs at least two studies" in html
