@@ -1,10 +1,9 @@
-"""Inverse-variance pooling of effect sizes: fixed effect and random effects (DL, REML), as
-metafor's ``rma.uni`` fits an intercept-only model.
+"""Inverse-variance pooling of effect sizes: the fixed-effect model and random-effects models with
+any tau2 estimator of ``tau2.ESTIMATORS``, as metafor's ``rma.uni`` fits an intercept-only model.
 
-Sources: DerSimonian R & Laird N (1986), Control Clin Trials 7:177-188 (DL); Viechtbauer W (2005),
-J Educ Behav Stat 30:261-293 (REML by Fisher scoring, started at the Hedges estimate); Knapp G &
-Hartung J (2003), Stat Med 22:2693-2710 (``test="knha"``); Higgins JPT & Thompson SG (2002), Stat
-Med 21:1539-1558 (I2, H2). I2 and H2 follow metafor: for random-effects models they are computed
+Sources: Knapp G & Hartung J (2003), Stat Med 22:2693-2710 (``test="knha"``); Higgins JPT &
+Thompson SG (2002), Stat Med 21:1539-1558 (I2, H2); Viechtbauer W (2007), Stat Med 26:37-52
+(Q-profile confidence interval for tau2); the estimators' sources are in ``tau2``. I2 and H2 follow metafor: for random-effects models they are computed
 from tau2 and the "typical" within-study variance, for the fixed-effect model from Q.
 
 Everything is vectorised with numpy: no per-study Python loop.
@@ -18,15 +17,11 @@ import numpy as np
 from scipy.special import chdtrc, ndtr, ndtri, stdtr, stdtrit
 
 from .errors import AnalysisError
+from .tau2 import ESTIMATORS, estimate_tau2, q_profile_interval
 
-METHODS = ("FE", "DL", "REML")
+METHODS = ESTIMATORS
 TESTS = ("z", "knha")
 CONFIDENCE_LEVEL = 0.95
-# metafor's control defaults for Fisher scoring, kept so that REML estimates agree with it to
-# the last digits rather than only to the convergence threshold.
-REML_THRESHOLD = 1e-5
-REML_MAX_ITERATIONS = 100
-REML_LL0_TOLERANCE = np.finfo(float).eps ** 0.25
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,8 @@ class PoolResult:
     Field names match ``results.json`` (``model`` and ``heterogeneity``). ``tau2``, ``i2`` (in
     percent), ``h2`` and ``q_p`` are None when k = 1, where heterogeneity cannot be estimated.
     ``df`` is the t distribution's degrees of freedom under Knapp-Hartung, else None.
-    ``weights`` are percentages summing to 100, in input order.
+    ``weights`` are percentages summing to 100, in input order. ``tau2_ci_*`` and ``i2_ci_*``
+    are Q-profile 95% confidence bounds (None when k = 1).
     """
 
     k: int
@@ -58,6 +54,10 @@ class PoolResult:
     q_df: int
     q_p: float | None
     weights: tuple[float, ...]
+    tau2_ci_lower: float | None = None
+    tau2_ci_upper: float | None = None
+    i2_ci_lower: float | None = None
+    i2_ci_upper: float | None = None
     iterations: int | None = None
     notes: tuple[str, ...] = ()
 
@@ -65,7 +65,8 @@ class PoolResult:
 def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
     """Pool effect sizes ``yi`` with sampling variances ``vi`` (as ``metafor::rma``).
 
-    ``method``: "FE" (fixed/common effect), "DL" (DerSimonian-Laird) or "REML".
+    ``method``: "FE" (fixed/common effect) or a tau2 estimator: "DL", "REML", "ML", "PM", "HS",
+    "SJ", "HE", "EB".
     ``test``: "z" (normal) or "knha" (Knapp-Hartung: variance scaled by the weighted residual
     mean square, without truncation, and a t distribution with k - 1 df).
 
@@ -97,13 +98,7 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
     q_df = k - 1
     trace_p0 = sw0 - (w0**2).sum() / sw0
 
-    iterations = None
-    if method == "FE":
-        tau2 = 0.0
-    elif method == "DL":
-        tau2 = max(0.0, (q - q_df) / trace_p0)
-    else:
-        tau2, iterations = _reml_tau2(y, v)
+    tau2, iterations = estimate_tau2(y, v, method)
 
     w = 1 / (v + tau2)
     sw = w.sum()
@@ -127,13 +122,14 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
     else:
         p_value = float(2 * stdtr(df, -abs(statistic)))
 
+    typical_variance = q_df / trace_p0
     if method == "FE":
         i2 = max(0.0, 100 * (q - q_df) / q) if q > 0 else 0.0
         h2 = q / q_df
     else:
-        typical_variance = q_df / trace_p0
         i2 = 100 * tau2 / (typical_variance + tau2)
         h2 = tau2 / typical_variance + 1
+    tau2_lower, tau2_upper = q_profile_interval(y, v, tau2, CONFIDENCE_LEVEL)
     pi_half = crit * np.sqrt(variance + tau2)
     return PoolResult(
         k=k,
@@ -155,6 +151,10 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
         q_df=q_df,
         q_p=float(chdtrc(q_df, q)),
         weights=tuple((100 * w / sw).tolist()),
+        tau2_ci_lower=tau2_lower,
+        tau2_ci_upper=tau2_upper,
+        i2_ci_lower=100 * tau2_lower / (typical_variance + tau2_lower),
+        i2_ci_upper=100 * tau2_upper / (typical_variance + tau2_upper),
         iterations=iterations,
         notes=tuple(notes),
     )
@@ -189,51 +189,3 @@ def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:
         weights=(100.0,),
         notes=tuple(notes),
     )
-
-
-def _reml_tau2(y: np.ndarray, v: np.ndarray) -> tuple[float, int]:
-    """REML estimate of tau2 by Fisher scoring, as ``rma(method="REML")``.
-
-    Start: the Hedges (HE) estimate floored at 0. Step: tau2 += (Y'PPY - tr P) / tr(PP), halved
-    until tau2 stays non-negative; stop when a step changes tau2 by less than 1e-5. Afterwards,
-    as metafor does, tau2 is set to 0 if the restricted likelihood at 0 is clearly higher (the
-    iteration was caught at a local maximum).
-    """
-    k = y.size
-    hedges = (((y - y.mean()) ** 2).sum() - (v.sum() - v.sum() / k)) / (k - 1)
-    tau2 = max(0.0, float(hedges))
-    iterations = 0
-    change = REML_THRESHOLD + 1
-    while change > REML_THRESHOLD:
-        iterations += 1
-        if iterations > REML_MAX_ITERATIONS:
-            raise AnalysisError(
-                f"the REML estimate of tau2 did not converge in {REML_MAX_ITERATIONS} iterations; "
-                "try method: DL"
-            )
-        w = 1 / (v + tau2)
-        sw = w.sum()
-        sw2 = (w**2).sum()
-        residual = y - (w * y).sum() / sw
-        ypy = (w**2 * residual**2).sum()
-        trace_p = sw - sw2 / sw
-        trace_pp = sw2 - 2 * (w**3).sum() / sw + (sw2 / sw) ** 2
-        step = float((ypy - trace_p) / trace_pp)
-        while tau2 + step < 0:
-            step /= 2
-        previous, tau2 = tau2, tau2 + step
-        change = abs(previous - tau2)
-    if (
-        tau2 > REML_THRESHOLD
-        and _reml_loglik(y, v, 0.0) - _reml_loglik(y, v, tau2) > REML_LL0_TOLERANCE
-    ):
-        tau2 = 0.0
-    return max(0.0, tau2), iterations
-
-
-def _reml_loglik(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
-    """Restricted log-likelihood of the intercept-only model, up to a constant."""
-    w = 1 / (v + tau2)
-    sw = w.sum()
-    residual = y - (w * y).sum() / sw
-    return float(-0.5 * np.log(v + tau2).sum() - 0.5 * np.log(sw) - 0.5 * (w * residual**2).sum())
