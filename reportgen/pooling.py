@@ -3,8 +3,9 @@ any tau2 estimator of ``tau2.ESTIMATORS``, as metafor's ``rma.uni`` fits an inte
 
 Sources: Knapp G & Hartung J (2003), Stat Med 22:2693-2710 (``test="knha"``); Higgins JPT &
 Thompson SG (2002), Stat Med 21:1539-1558 (I2, H2); Viechtbauer W (2007), Stat Med 26:37-52
-(Q-profile confidence interval for tau2); the estimators' sources are in ``tau2``. I2 and H2 follow metafor: for random-effects models they are computed
-from tau2 and the "typical" within-study variance, for the fixed-effect model from Q.
+(Q-profile confidence interval for tau2); the estimators' sources are in ``tau2``. I2 and H2
+follow metafor: for random-effects models they are computed from tau2 and the "typical"
+within-study variance, for the fixed-effect model from Q.
 
 Everything is vectorised with numpy: no per-study Python loop.
 """

@@ -99,10 +99,13 @@ def _fisher_scoring(y: np.ndarray, v: np.ndarray, method: str) -> tuple[float, i
             step /= 2
         previous, tau2 = tau2, tau2 + step
         change = abs(previous - tau2)
-    if method in ("ML", "REML") and tau2 > THRESHOLD:
-        # metafor's guard against a local maximum: prefer 0 if its likelihood is clearly higher.
-        if log_likelihood(y, v, 0.0, method) - log_likelihood(y, v, tau2, method) > LL0_TOLERANCE:
-            tau2 = 0.0
+    # metafor's guard against a local maximum: prefer 0 if its likelihood is clearly higher.
+    if (
+        method in ("ML", "REML")
+        and tau2 > THRESHOLD
+        and log_likelihood(y, v, 0.0, method) - log_likelihood(y, v, tau2, method) > LL0_TOLERANCE
+    ):
+        tau2 = 0.0
     return tau2, iterations
 
 
