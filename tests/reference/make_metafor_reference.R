@@ -122,3 +122,102 @@ writeLines(toJSON(list(
 ), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
 "tests/reference/metafor_estimators.json")
 cat("wrote", length(estimator_cases), "estimator cases\n")
+
+# --- Two-arm binary (OR, RR, RD x inverse variance, MH, Peto), continuous (MD, SMD), generic ----
+fit_fields <- function(fit, pred) {
+  list(estimate = as.numeric(fit$beta), se = fit$se, statistic = fit$zval, p_value = fit$pval,
+       ci_lower = fit$ci.lb, ci_upper = fit$ci.ub,
+       pi_lower = as.numeric(if (is.null(pred$pi.lb)) pred$ci.lb else pred$pi.lb),
+       pi_upper = as.numeric(if (is.null(pred$pi.ub)) pred$ci.ub else pred$pi.ub),
+       tau2 = fit$tau2, i2 = fit$I2, h2 = fit$H2, q = fit$QE, q_p = fit$QEp,
+       weights = I(as.numeric(weights(fit))))
+}
+binary_sets <- list(
+  bcg = with(dat.bcg, list(a = tpos, n1 = tpos + tneg, c = cpos, n2 = cpos + cneg,
+                           note = "metadat::dat.bcg")),
+  zero_cells = list(a = c(0, 2, 5, 0, 8, 3), n1 = c(20, 35, 40, 15, 60, 25),
+                    c = c(3, 6, 9, 0, 12, 3), n2 = c(22, 33, 41, 16, 58, 24),
+                    note = "single-zero and double-zero studies"),
+  yusuf = with(dat.collins1985b[!is.na(dat.collins1985b$pre.xti), ],
+               list(a = pre.xti, n1 = pre.nti, c = pre.xci, n2 = pre.nci,
+                    note = "metadat::dat.collins1985b (pre-eclampsia)"))
+)
+type_cases <- list()
+add_case <- function(case) type_cases[[length(type_cases) + 1]] <<- case
+for (name in names(binary_sets)) {
+  d <- binary_sets[[name]]
+  for (measure in c("OR", "RR", "RD")) {
+    es <- escalc(measure = measure, ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2)
+    for (method in c("FE", "DL", "REML", "PM")) {
+      for (test in c("z", "knha")) {
+        fit <- suppressWarnings(rma(es$yi, es$vi, method = method, test = test))
+        add_case(c(list(dataset = name, type = "binary", measure = measure, method = method,
+                        test = test, a = I(d$a), n1 = I(d$n1), c = I(d$c), n2 = I(d$n2),
+                        yi = I(as.numeric(es$yi)), vi = I(as.numeric(es$vi))),
+                   fit_fields(fit, predict(fit))))
+      }
+    }
+    fit <- suppressWarnings(rma.mh(ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2, measure = measure))
+    add_case(c(list(dataset = name, type = "binary", measure = measure, method = "MH",
+                    test = "z", a = I(d$a), n1 = I(d$n1), c = I(d$c), n2 = I(d$n2)),
+               fit_fields(fit, predict(fit))))
+  }
+  es <- escalc(measure = "PETO", ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2)
+  fit <- suppressWarnings(rma.peto(ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2))
+  add_case(c(list(dataset = name, type = "binary", measure = "OR", method = "PETO", test = "z",
+                  a = I(d$a), n1 = I(d$n1), c = I(d$c), n2 = I(d$n2),
+                  yi = I(as.numeric(es$yi)), vi = I(as.numeric(es$vi))),
+             fit_fields(fit, predict(fit))))
+}
+continuous_sets <- list(
+  normand = with(dat.normand1999, list(m1 = m1i, sd1 = sd1i, n1 = n1i, m2 = m2i, sd2 = sd2i,
+                                       n2 = n2i, note = "metadat::dat.normand1999")),
+  small_trials = list(m1 = c(5.1, 4.2, 6.3, 5.0), sd1 = c(1.2, 1.5, 2.0, 1.1),
+                      n1 = c(12, 8, 15, 3), m2 = c(4.0, 4.5, 5.1, 4.4),
+                      sd2 = c(1.1, 1.4, 1.8, 0.9), n2 = c(11, 9, 14, 2),
+                      note = "small samples (bias correction matters)")
+)
+for (name in names(continuous_sets)) {
+  d <- continuous_sets[[name]]
+  for (measure in c("MD", "SMD")) {
+    es <- escalc(measure = measure, m1i = d$m1, sd1i = d$sd1, n1i = d$n1, m2i = d$m2,
+                 sd2i = d$sd2, n2i = d$n2)
+    for (method in c("FE", "DL", "REML")) {
+      for (test in c("z", "knha")) {
+        fit <- suppressWarnings(rma(es$yi, es$vi, method = method, test = test))
+        add_case(c(list(dataset = name, type = "continuous", measure = measure, method = method,
+                        test = test, m1 = I(d$m1), sd1 = I(d$sd1), n1 = I(d$n1), m2 = I(d$m2),
+                        sd2 = I(d$sd2), n2 = I(d$n2), yi = I(as.numeric(es$yi)),
+                        vi = I(as.numeric(es$vi))),
+                   fit_fields(fit, predict(fit))))
+      }
+    }
+  }
+}
+# Generic inverse variance: hazard ratios reported with 95% CIs, and mean differences with SEs.
+hr <- c(0.72, 0.85, 0.64, 1.05, 0.78); hr_lb <- c(0.55, 0.70, 0.45, 0.80, 0.60)
+hr_ub <- c(0.94, 1.03, 0.91, 1.38, 1.01)
+hr_yi <- log(hr); hr_vi <- ((log(hr_ub) - log(hr_lb)) / (2 * qnorm(0.975)))^2
+md <- c(-1.2, -0.4, -2.1, 0.3); md_se <- c(0.5, 0.3, 0.9, 0.6)
+for (method in c("FE", "DL", "REML")) {
+  for (test in c("z", "knha")) {
+    fit <- rma(hr_yi, hr_vi, method = method, test = test)
+    add_case(c(list(dataset = "hazard_ratios", type = "generic", measure = "HR", method = method,
+                    test = test, estimate_in = I(hr), ci_lower_in = I(hr_lb),
+                    ci_upper_in = I(hr_ub), yi = I(hr_yi), vi = I(hr_vi)),
+               fit_fields(fit, predict(fit))))
+    fit <- rma(md, md_se^2, method = method, test = test)
+    add_case(c(list(dataset = "mean_differences", type = "generic", measure = "MD",
+                    method = method, test = test, estimate_in = I(md), se_in = I(md_se),
+                    yi = I(md), vi = I(md_se^2)),
+               fit_fields(fit, predict(fit))))
+  }
+}
+writeLines(toJSON(list(
+  generated_by = "tests/reference/make_metafor_reference.R",
+  r_version = R.version.string,
+  metafor_version = as.character(packageVersion("metafor")),
+  cases = type_cases
+), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
+"tests/reference/metafor_types.json")
+cat("wrote", length(type_cases), "outcome-type cases\n")

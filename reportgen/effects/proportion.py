@@ -13,22 +13,11 @@ the non-events of a study with 0% or 100% events; PAS and PFT need no correction
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-ZERO_CELL_ADDITION = 0.5
+from .common import ZERO_CELL_ADDITION, EffectSizes
+
 _CORRECTED_MEASURES = frozenset({"PR", "PLO", "PLN"})
-
-
-@dataclass(frozen=True)
-class EffectSizes:
-    """Per-study effect sizes ``yi`` and sampling variances ``vi`` on the analysis scale."""
-
-    measure: str
-    yi: np.ndarray
-    vi: np.ndarray
-    corrected: np.ndarray  # True where the zero-cell correction was applied
 
 
 def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> EffectSizes:
