@@ -11,8 +11,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-MEASURES = ("PR", "PLO", "PLN", "PFT", "PAS")
-METHODS = ("FE", "DL", "REML")
+PROPORTION_MEASURES = ("PR", "PLO", "PLN", "PFT", "PAS")
+BINARY_MEASURES = ("OR", "RR", "RD")
+CONTINUOUS_MEASURES = ("MD", "SMD")
+RATIO_GENERIC_MEASURES = ("HR", "OR", "RR", "IRR")
+GENERIC_MEASURES = (*RATIO_GENERIC_MEASURES, "MD", "RD", "SMD")
+ESTIMATORS = ("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
+BINARY_METHODS = (*ESTIMATORS, "MH", "PETO")
 TESTS = ("z", "knha")
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -76,23 +81,72 @@ class ProportionRow(_Strict):
     total: PositiveCount = Field(description="Number of people in whom the outcome was assessed.")
 
 
-class Outcome(_Strict):
-    """`outcomes:` one outcome to pool."""
+class BinaryArm(_Strict):
+    events: Count = Field(description="Number of people in this arm who had the outcome.")
+    total: PositiveCount = Field(description="Number of people in this arm.")
 
+
+class BinaryRow(_Strict):
+    """Two-arm counts (*contract*: study, intervention {events, total}, control {...})."""
+
+    study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    intervention: BinaryArm = Field(description="The treatment arm.")
+    control: BinaryArm = Field(description="The comparison arm.")
+
+
+class ContinuousArm(_Strict):
+    mean: float = Field(description="Mean of the outcome in this arm.")
+    sd: float = Field(gt=0, description="Standard deviation in this arm (> 0).")
+    n: int = Field(strict=True, ge=2, description="Number of people in this arm (>= 2).")
+
+
+class ContinuousRow(_Strict):
+    """Two-arm means (*contract*: study, intervention {mean, sd, n}, control {...})."""
+
+    study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    intervention: ContinuousArm = Field(description="The treatment arm.")
+    control: ContinuousArm = Field(description="The comparison arm.")
+
+
+class GenericRow(_Strict):
+    """An effect as a paper reports it (*contract*: study, estimate and either se or
+    ci_lower and ci_upper). Ratios (HR, OR, RR, IRR) on their natural scale, with the SE of the
+    log ratio; differences on their own scale."""
+
+    study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    estimate: float = Field(description="The study's effect estimate.")
+    se: float | None = Field(None, gt=0, description="Its standard error.")
+    ci_lower: float | None = Field(None, description="Lower bound of its 95% CI.")
+    ci_upper: float | None = Field(None, description="Upper bound of its 95% CI.")
+
+
+class Sensitivity(_Strict):
+    """A named re-analysis shown beside the main result."""
+
+    name: Text = Field(description="What the re-analysis does, e.g. 'Excluding small studies'.")
+    exclude: dict[str, Text | int | float | bool | list[Text | int | float | bool]] = Field(
+        default_factory=dict,
+        description="Leave out studies with these attribute values, e.g. {design: [a, b]}.",
+    )
+    exclude_studies: list[Identifier] = Field(
+        default_factory=list, description="Study ids to leave out."
+    )
+    method: Literal[ESTIMATORS] | None = Field(  # type: ignore[valid-type]
+        None, description="A different tau2 estimator."
+    )
+    test: Literal[TESTS] | None = Field(None, description="A different test.")  # type: ignore[valid-type]
+
+
+class _OutcomeBase(_Strict):
     id: Slug = Field(description="Short unique id; names the figure file.")
     label: Text = Field(description="Technical name, e.g. 'Overall response rate'.")
     plain_label: Text = Field(
         description="What happened to people, in plain words, e.g. 'had their leukaemia respond'."
     )
     role: Literal["benefit", "harm"] = Field(description="Whether more events is good or bad.")
-    type: Literal["proportion"] = Field(
-        description="Kind of data: 'proportion' (single-arm rates)."
-    )
-    measure: Literal[MEASURES] = Field(  # type: ignore[valid-type]
-        "PLO", description="Scale used for pooling, with metafor's names (PR, PLO, PLN, PFT, PAS)."
-    )
-    method: Literal[METHODS] = Field(  # type: ignore[valid-type]
-        "REML", description="Model: FE (fixed effect), DL or REML (random effects)."
+    side_effect: bool | None = Field(
+        None,
+        description="List under 'Side effects' in the summary (default: true for harms).",
     )
     test: Literal[TESTS] = Field(  # type: ignore[valid-type]
         "z", description="z (normal) or knha (Knapp-Hartung) for tests and confidence intervals."
@@ -100,7 +154,68 @@ class Outcome(_Strict):
     definition: Text | None = Field(
         None, description="Plain-language explanation of the outcome for patients."
     )
+    subgroup: Identifier | None = Field(
+        None, description="A study attribute: fit one model per value and test the difference."
+    )
+    sensitivity: list[Sensitivity] = Field(default_factory=list, description="Named re-analyses.")
+    small_study_min_k: int = Field(
+        10, strict=True, ge=3, description="Run small-study tests from this many studies."
+    )
+
+
+class ProportionOutcome(_OutcomeBase):
+    """Single-arm proportions (rates)."""
+
+    type: Literal["proportion"] = Field(description="Single-arm rates.")
+    measure: Literal[PROPORTION_MEASURES] = Field(  # type: ignore[valid-type]
+        "PLO", description="Scale used for pooling, with metafor's names (PR, PLO, PLN, PFT, PAS)."
+    )
+    method: Literal[ESTIMATORS] = Field(  # type: ignore[valid-type]
+        "REML", description="FE, or a random-effects tau2 estimator (DL, REML, ML, PM, ...)."
+    )
     data: list[ProportionRow] = Field(min_length=1, description="One row per study.")
+
+
+class BinaryOutcome(_OutcomeBase):
+    """Two-arm counts."""
+
+    type: Literal["binary"] = Field(description="Events and totals in two arms.")
+    measure: Literal[BINARY_MEASURES] = Field(  # type: ignore[valid-type]
+        "RR", description="OR, RR or RD."
+    )
+    method: Literal[BINARY_METHODS] = Field(  # type: ignore[valid-type]
+        "REML", description="FE, MH, PETO (odds ratios only), or a random-effects estimator."
+    )
+    data: list[BinaryRow] = Field(min_length=1, description="One row per study.")
+
+
+class ContinuousOutcome(_OutcomeBase):
+    """Two-arm means."""
+
+    type: Literal["continuous"] = Field(description="Means, SDs and sizes in two arms.")
+    measure: Literal[CONTINUOUS_MEASURES] = Field(  # type: ignore[valid-type]
+        "MD", description="MD (mean difference) or SMD (Hedges' g)."
+    )
+    method: Literal[ESTIMATORS] = Field("REML", description="FE or a random-effects estimator.")  # type: ignore[valid-type]
+    data: list[ContinuousRow] = Field(min_length=1, description="One row per study.")
+
+
+class GenericOutcome(_OutcomeBase):
+    """Effects as papers report them (estimate with SE or CI)."""
+
+    type: Literal["generic"] = Field(description="Estimates with SEs or confidence intervals.")
+    measure: Literal[GENERIC_MEASURES] = Field(  # type: ignore[valid-type]
+        description="HR, OR, RR, IRR (ratios) or MD, RD, SMD (differences)."
+    )
+    method: Literal[ESTIMATORS] = Field("REML", description="FE or a random-effects estimator.")  # type: ignore[valid-type]
+    data: list[GenericRow] = Field(min_length=1, description="One row per study.")
+
+
+Outcome = Annotated[
+    ProportionOutcome | BinaryOutcome | ContinuousOutcome | GenericOutcome,
+    Field(discriminator="type"),
+]
+OUTCOME_TYPES = ("proportion", "binary", "continuous", "generic")
 
 
 class Question(_Strict):

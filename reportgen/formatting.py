@@ -7,6 +7,7 @@ half away from zero on the decimal value shown (0.125 -> 0.13), so a reader can 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,19 @@ def p_value(p: float | None) -> str:
 def per_hundred(proportion: float) -> int:
     """How many in 100 people, rounded half up."""
     return int(round_half_up(100 * proportion, 0))
+
+
+def frequency_scale(risk: float) -> int:
+    """The group size that shows a risk as a whole number of people: 100, or 1,000 for risks
+    below 5%, or 10,000 below 0.5% (Akl et al. 2011, Cochrane Database Syst Rev CD006776)."""
+    if risk >= 0.05:
+        return 100
+    return 1000 if risk >= 0.005 else 10000
+
+
+def per_scale(proportion: float, scale: int) -> int:
+    """How many in ``scale`` people, rounded half up."""
+    return int(round_half_up(scale * proportion, 0))
 
 
 def natural_frequency(proportion: float) -> str:
@@ -144,23 +158,77 @@ def capitalise(text: str) -> str:
 
 
 METHOD_NAMES = {
-    "FE": "fixed-effect (common-effect) model",
-    "DL": "random-effects model (DerSimonian-Laird estimator of \u03c4\u00b2)",
-    "REML": "random-effects model (restricted maximum-likelihood estimator of \u03c4\u00b2)",
+    "FE": "fixed-effect (common-effect) inverse-variance model",
+    "DL": "random-effects model with the DerSimonian-Laird estimator of \u03c4\u00b2 (DerSimonian "
+    "and Laird 1986)",
+    "REML": "random-effects model with the restricted maximum-likelihood estimator of \u03c4\u00b2 "
+    "(Viechtbauer 2005)",
+    "ML": "random-effects model with the maximum-likelihood estimator of \u03c4\u00b2 "
+    "(Viechtbauer 2005)",
+    "PM": "random-effects model with the Paule-Mandel estimator of \u03c4\u00b2 (Paule and Mandel "
+    "1982)",
+    "HS": "random-effects model with the Hunter-Schmidt estimator of \u03c4\u00b2 (Hunter and "
+    "Schmidt 2004)",
+    "SJ": "random-effects model with the Sidik-Jonkman estimator of \u03c4\u00b2 (Sidik and "
+    "Jonkman 2005)",
+    "HE": "random-effects model with the Hedges estimator of \u03c4\u00b2 (Hedges 1983)",
+    "EB": "random-effects model with the empirical Bayes estimator of \u03c4\u00b2 (Morris 1983)",
+    "MH": "fixed-effect Mantel-Haenszel model (Mantel and Haenszel 1959; variance of Robins, "
+    "Breslow and Greenland 1986 or Greenland and Robins 1985)",
+    "PETO": "fixed-effect Peto one-step odds ratio model (Yusuf et al. 1985)",
 }
-SHORT_METHOD_NAMES = {
-    "FE": "Fixed-effect model",
-    "DL": "Random-effects model",
-    "REML": "Random-effects model",
-}
-MEASURE_NAMES = {
-    "PR": "raw proportion",
-    "PLO": "logit-transformed proportion",
-    "PLN": "log-transformed proportion",
-    "PAS": "arcsine square-root transformed proportion",
-    "PFT": "Freeman-Tukey double arcsine transformed proportion",
+SHORT_METHOD_NAMES = {method: "Fixed effect" for method in ("FE", "MH", "PETO")} | {
+    method: "Random effects" for method in ("DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
 }
 TEST_NAMES = {
     "z": "Wald-type z-test and normal-based 95% confidence interval",
-    "knha": "Knapp-Hartung adjustment: t distribution with k\u22121 degrees of freedom",
+    "knha": "Knapp-Hartung adjustment (Knapp and Hartung 2003): t distribution with k\u22121 "
+    "degrees of freedom",
 }
+
+
+@dataclass(frozen=True)
+class MeasureDisplay:
+    """How a measure is named and shown: ``scale`` is proportion, ratio or difference; ``null``
+    is the value of no effect (None for single-arm proportions)."""
+
+    name: str
+    short: str
+    scale: str
+    null: float | None
+
+
+MEASURES = {
+    "PR": MeasureDisplay("raw proportion", "%", "proportion", None),
+    "PLO": MeasureDisplay("logit-transformed proportion", "%", "proportion", None),
+    "PLN": MeasureDisplay("log-transformed proportion", "%", "proportion", None),
+    "PAS": MeasureDisplay("arcsine square-root transformed proportion", "%", "proportion", None),
+    "PFT": MeasureDisplay(
+        "Freeman-Tukey double arcsine transformed proportion", "%", "proportion", None
+    ),
+    "OR": MeasureDisplay("odds ratio", "OR", "ratio", 1.0),
+    "PETO": MeasureDisplay("Peto odds ratio", "OR", "ratio", 1.0),
+    "RR": MeasureDisplay("risk ratio", "RR", "ratio", 1.0),
+    "HR": MeasureDisplay("hazard ratio", "HR", "ratio", 1.0),
+    "IRR": MeasureDisplay("incidence rate ratio", "IRR", "ratio", 1.0),
+    "RD": MeasureDisplay("risk difference", "RD", "difference", 0.0),
+    "MD": MeasureDisplay("mean difference", "MD", "difference", 0.0),
+    "SMD": MeasureDisplay("standardised mean difference (Hedges' g)", "SMD", "difference", 0.0),
+}
+MEASURE_NAMES = {key: display.name for key, display in MEASURES.items()}
+
+
+def effect_value(value: float, measure: str) -> str:
+    """A natural-scale value as tables show it: proportions in percent with one decimal, ratios
+    and differences with two decimals."""
+    if MEASURES[measure].scale == "proportion":
+        return percent_value(value)
+    return number(value, 2)
+
+
+def effect_with_ci(estimate: float, lower: float, upper: float, measure: str) -> str:
+    """'64.4 (50.0 to 76.5)' or '0.75 (0.61 to 0.92)'."""
+    return (
+        f"{effect_value(estimate, measure)} ({effect_value(lower, measure)} to "
+        f"{effect_value(upper, measure)})"
+    )

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .config import ReportConfig
+from .config import OUTCOME_TYPES, RATIO_GENERIC_MEASURES, ReportConfig
 from .errors import ConfigError, Problem
 from .yamlpos import KeyPath, PositionedDocument, format_key_path, load_yaml
 
@@ -64,17 +64,32 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
-    path: KeyPath = tuple(error["loc"])
+    schema_path: KeyPath = tuple(error["loc"])
+    # Outcomes are a union keyed by `type`; pydantic puts the type in the location.
+    path = tuple(
+        part
+        for index, part in enumerate(schema_path)
+        if not (index == 2 and schema_path[0] == "outcomes" and part in OUTCOME_TYPES)
+    )
     kind = error["type"]
     given = error.get("input")
-    if kind == "extra_forbidden":
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        path = (*path, "type")
+        tag = error.get("ctx", {}).get("tag")
+        expected = ", ".join(f"'{t}'" for t in OUTCOME_TYPES)
+        message = (
+            "required key is missing"
+            if kind == "union_tag_not_found"
+            else f"expected one of {expected}, got {tag!r}"
+        )
+    elif kind == "extra_forbidden":
         key = str(path[-1])
         message = f"unknown key '{key}'"
-        suggestion = difflib.get_close_matches(key, _allowed_keys(path[:-1]), n=1)
+        suggestion = difflib.get_close_matches(key, _allowed_keys(schema_path[:-1]), n=1)
         if suggestion:
             message += f" (did you mean '{suggestion[0]}'?)"
         else:
-            message += "; allowed keys: " + ", ".join(_allowed_keys(path[:-1]))
+            message += "; allowed keys: " + ", ".join(_allowed_keys(schema_path[:-1]))
     elif kind == "missing":
         message = "required key is missing"
     elif kind == "literal_error":
@@ -82,9 +97,12 @@ def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
         message = f"expected one of {expected}, got {given!r}"
     elif kind in ("int_type", "int_parsing", "int_from_float"):
         message = f"expected a whole number, got {given!r}"
-    elif kind in ("greater_than_equal", "greater_than"):
-        limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("gt"))
-        message = f"must be at least {limit}, got {given!r}"
+    elif kind == "greater_than_equal":
+        message = f"must be at least {error['ctx']['ge']}, got {given!r}"
+    elif kind == "greater_than":
+        message = f"must be greater than {error['ctx']['gt']}, got {given!r}"
+    elif kind in ("float_type", "float_parsing"):
+        message = f"expected a number, got {given!r}"
     elif kind == "string_pattern_mismatch":
         message = (
             f"{given!r} is not a valid id: use lower-case letters, digits and hyphens"
@@ -126,10 +144,15 @@ def _describe(value: Any) -> str:
 
 
 def _model_at(path: KeyPath) -> type[BaseModel] | None:
-    """The schema model that describes the mapping at ``path`` (None if not a model)."""
+    """The schema model that describes the mapping at ``path`` (None if not a model).
+
+    ``path`` is pydantic's location, in which a union member appears by its tag."""
     model: Any = ReportConfig
     for part in path:
         if isinstance(part, int):
+            continue
+        if isinstance(model, tuple):  # a tagged union: the tag picks the member
+            model = next((m for m in model if _tag_of(m) == part), None)
             continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
@@ -141,16 +164,23 @@ def _model_at(path: KeyPath) -> type[BaseModel] | None:
 
 
 def _unwrap(annotation: Any) -> Any:
-    """list[X] -> X, X | None -> X."""
+    """list[X] -> X, X | None -> X, Annotated[X, ...] -> X; a union of models -> a tuple."""
     while True:
         origin = typing.get_origin(annotation)
-        if origin is list:
+        if origin is list or origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) > 1:
+                return tuple(options)
             annotation = options[0]
         else:
             return annotation
+
+
+def _tag_of(model: Any) -> Any:
+    field = getattr(model, "model_fields", {}).get("type")
+    return typing.get_args(field.annotation)[0] if field is not None else None
 
 
 def _allowed_keys(path: KeyPath) -> list[str]:
@@ -203,6 +233,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
             if outcome_id in outcome_ids:
                 add(("outcomes", o_index, "id"), f"duplicate outcome id '{outcome_id}'")
             outcome_ids.add(outcome_id)
+        _check_outcome_options(outcome, ("outcomes", o_index), add, study_ids, studies)
         rows = outcome.get("data") if isinstance(outcome.get("data"), list) else []
         seen: set[str] = set()
         for r_index, row in enumerate(rows):
@@ -228,14 +259,72 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
                         f"study '{study_ref}' has more than one row in this outcome",
                     )
                 seen.add(study_ref)
-            events, total = row.get("events"), row.get("total")
-            if _is_int(events) and _is_int(total) and events > total and total >= 1:
-                add((*here, "events"), f"events ({events}) cannot be more than total ({total})")
+            _check_counts(row, here, add)
+            for arm in ("intervention", "control"):
+                if isinstance(row.get(arm), dict):
+                    _check_counts(row[arm], (*here, arm), add)
+            if outcome.get("type") == "generic":
+                _check_generic_row(row, here, outcome.get("measure"), add)
     return problems
+
+
+def _check_counts(row: dict, here: KeyPath, add) -> None:
+    events, total = row.get("events"), row.get("total")
+    if _is_int(events) and _is_int(total) and events > total and total >= 1:
+        add((*here, "events"), f"events ({events}) cannot be more than total ({total})")
+
+
+def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
+    estimate, lower, upper = row.get("estimate"), row.get("ci_lower"), row.get("ci_upper")
+    has_se = row.get("se") is not None
+    if not has_se and (lower is None or upper is None):
+        add(here, "give either se, or both ci_lower and ci_upper")
+    if has_se and (lower is not None or upper is not None):
+        add(here, "give either se or a confidence interval, not both")
+    numbers = {
+        k: v
+        for k, v in (("estimate", estimate), ("ci_lower", lower), ("ci_upper", upper))
+        if _is_number(v)
+    }
+    if measure in RATIO_GENERIC_MEASURES:
+        for key, value in numbers.items():
+            if value <= 0:
+                add((*here, key), f"a {measure} must be greater than 0, got {value!r}")
+    if len(numbers) == 3 and not lower <= estimate <= upper:
+        add(
+            (*here, "estimate"),
+            f"the confidence interval {lower!r} to {upper!r} does not contain the estimate "
+            f"{estimate!r}",
+        )
+
+
+def _check_outcome_options(
+    outcome: dict, here: KeyPath, add, study_ids: set[str], studies: list
+) -> None:
+    if outcome.get("method") == "PETO" and outcome.get("measure", "RR") != "OR":
+        add((*here, "method"), "method PETO gives odds ratios: set measure: OR")
+    subgroup = outcome.get("subgroup")
+    if isinstance(subgroup, str):
+        attributes = {key for s in studies if isinstance(s, dict) for key in s}
+        if subgroup not in attributes:
+            add((*here, "subgroup"), f"no study has an attribute '{subgroup}'")
+    sensitivity = outcome.get("sensitivity")
+    for s_index, analysis in enumerate(sensitivity if isinstance(sensitivity, list) else []):
+        excluded = analysis.get("exclude_studies") if isinstance(analysis, dict) else None
+        for e_index, study_id in enumerate(excluded if isinstance(excluded, list) else []):
+            if isinstance(study_id, str) and study_ids and study_id not in study_ids:
+                add(
+                    (*here, "sensitivity", s_index, "exclude_studies", e_index),
+                    f"unknown study '{study_id}'",
+                )
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _is_scalar(value: Any) -> bool:

@@ -154,8 +154,8 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
         weights=tuple((100 * w / sw).tolist()),
         tau2_ci_lower=tau2_lower,
         tau2_ci_upper=tau2_upper,
-        i2_ci_lower=100 * tau2_lower / (typical_variance + tau2_lower),
-        i2_ci_upper=100 * tau2_upper / (typical_variance + tau2_upper),
+        i2_ci_lower=float(100 * tau2_lower / (typical_variance + tau2_lower)),
+        i2_ci_upper=float(100 * tau2_upper / (typical_variance + tau2_upper)),
         iterations=iterations,
         notes=tuple(notes),
     )

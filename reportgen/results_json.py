@@ -11,8 +11,10 @@ import json
 import math
 from typing import Any
 
-from .analysis import OutcomeResult, ReportResults
+from .analysis import OutcomeResult, ReportResults, SubResult
 from .config import ReportConfig
+from .fitting import NaturalScale
+from .pooling import PoolResult
 from .provenance import Provenance
 
 SCHEMA_VERSION = 1
@@ -31,9 +33,60 @@ def results_document(
     }
 
 
-def _outcome(result: OutcomeResult) -> dict[str, Any]:
-    model, pooled, outcome = result.model, result.pooled, result.outcome
+def _model(model: PoolResult) -> dict[str, Any]:
     return {
+        "estimate": model.estimate,
+        "se": model.se,
+        "statistic": model.statistic,
+        "p_value": model.p_value,
+        "ci_lower": model.ci_lower,
+        "ci_upper": model.ci_upper,
+        "pi_lower": model.pi_lower,
+        "pi_upper": model.pi_upper,
+        "df": model.df,
+        "method": model.method,
+        "test": model.test,
+        "iterations": model.iterations,
+    }
+
+
+def _pooled(pooled: NaturalScale) -> dict[str, Any]:
+    return {
+        "estimate": pooled.estimate,
+        "ci_lower": pooled.ci_lower,
+        "ci_upper": pooled.ci_upper,
+        "pi_lower": pooled.pi_lower,
+        "pi_upper": pooled.pi_upper,
+    }
+
+
+def _heterogeneity(model: PoolResult) -> dict[str, Any]:
+    return {
+        "tau2": model.tau2,
+        "i2": model.i2,
+        "h2": model.h2,
+        "q": model.q,
+        "q_df": model.q_df,
+        "q_p": model.q_p,
+        "tau2_ci_lower": model.tau2_ci_lower,
+        "tau2_ci_upper": model.tau2_ci_upper,
+        "i2_ci_lower": model.i2_ci_lower,
+        "i2_ci_upper": model.i2_ci_upper,
+    }
+
+
+def _sub_result(result: SubResult) -> dict[str, Any]:
+    return {
+        "k": result.k,
+        "model": _model(result.model),
+        "pooled": _pooled(result.pooled),
+        "heterogeneity": _heterogeneity(result.model),
+    }
+
+
+def _outcome(result: OutcomeResult) -> dict[str, Any]:
+    model, outcome = result.model, result.outcome
+    document: dict[str, Any] = {
         "id": outcome.id,
         "label": outcome.label,
         "role": outcome.role,
@@ -44,40 +97,14 @@ def _outcome(result: OutcomeResult) -> dict[str, Any]:
         "test": model.test,
         "participants": result.participants,
         "events": result.events,
-        "model": {
-            "estimate": model.estimate,
-            "se": model.se,
-            "statistic": model.statistic,
-            "p_value": model.p_value,
-            "ci_lower": model.ci_lower,
-            "ci_upper": model.ci_upper,
-            "pi_lower": model.pi_lower,
-            "pi_upper": model.pi_upper,
-            "df": model.df,
-            "iterations": model.iterations,
-        },
-        "pooled": {
-            "estimate": pooled.estimate,
-            "ci_lower": pooled.ci_lower,
-            "ci_upper": pooled.ci_upper,
-            "pi_lower": pooled.pi_lower,
-            "pi_upper": pooled.pi_upper,
-            "back_transform_n": result.back_transform_n,
-        },
-        "heterogeneity": {
-            "tau2": model.tau2,
-            "i2": model.i2,
-            "h2": model.h2,
-            "q": model.q,
-            "q_df": model.q_df,
-            "q_p": model.q_p,
-        },
+        "model": _model(model),
+        "pooled": {**_pooled(result.pooled), "back_transform_n": result.back_transform_n},
+        "heterogeneity": _heterogeneity(model),
         "studies": [
             {
                 "id": s.id,
                 "label": s.label,
-                "events": s.events,
-                "total": s.total,
+                "data": s.data,
                 "yi": s.yi,
                 "vi": s.vi,
                 "weight": s.weight,
@@ -88,8 +115,32 @@ def _outcome(result: OutcomeResult) -> dict[str, Any]:
             }
             for s in result.studies
         ],
-        "notes": list(model.notes),
+        "leave_one_out": [{"omitted": r.label, **_sub_result(r)} for r in result.leave_one_out],
+        "sensitivity": [{"name": r.label, **_sub_result(r)} for r in result.sensitivity],
+        "notes": list(result.notes),
     }
+    if result.subgroups is not None:
+        subgroups = result.subgroups
+        document["subgroups"] = {
+            "variable": subgroups.variable,
+            "groups": [{"value": g.label, **_sub_result(g)} for g in subgroups.groups],
+            "q_between": subgroups.q_between,
+            "q_between_df": subgroups.q_between_df,
+            "q_between_p": subgroups.q_between_p,
+        }
+    if result.small_study is not None:
+        small = result.small_study
+        document["small_study"] = {
+            "egger": {"statistic": small.egger.statistic, "p_value": small.egger.p_value},
+            "begg": {"statistic": small.begg.statistic, "p_value": small.begg.p_value},
+            "trimfill": {
+                "k0": small.trimfill.k0,
+                "side": small.trimfill.side,
+                "model": _model(small.trimfill.model),
+                "pooled": _pooled(small.trimfill_pooled),
+            },
+        }
+    return document
 
 
 def _finite(value: Any) -> Any:

@@ -27,11 +27,13 @@ def built_examples(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "configs", workdir / "configs")
     result = reportgen("build", cwd=workdir)
     assert result.returncode == 0, result.stderr
-    assert "2 of 2 reports built" in result.stdout
+    assert "3 of 3 reports built" in result.stdout
     return workdir / "output"
 
 
-@pytest.mark.parametrize("report_id", ["venetoclax-rr-aml", "hyperdynamic-therapy-vasospasm"])
+@pytest.mark.parametrize(
+    "report_id", ["venetoclax-rr-aml", "hyperdynamic-therapy-vasospasm", "bcg-vaccine-tuberculosis"]
+)
 def test_build_writes_every_output(built_examples, report_id):
     folder = built_examples / report_id
     html = (folder / "report.html").read_text(encoding="utf-8")
@@ -110,7 +112,7 @@ def test_validate_reports_ok(tmp_path):
         "validate", *map(str, sorted((ROOT / "configs").glob("*.yaml"))), cwd=tmp_path
     )
     assert result.returncode == 0
-    assert result.stdout.count(": ok") == 2
+    assert result.stdout.count(": ok") == 3
 
 
 def test_bad_config_exits_non_zero_without_traceback(tmp_path, minimal_config):
@@ -173,6 +175,10 @@ outcomes:
         "q": 0.0,
         "q_df": 0,
         "q_p": None,
+        "tau2_ci_lower": None,
+        "tau2_ci_upper": None,
+        "i2_ci_lower": None,
+        "i2_ci_upper": None,
     }
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "heterogeneity cannot be estimated" in html

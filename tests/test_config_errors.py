@@ -51,7 +51,8 @@ def test_example_configs_are_valid(example_configs):
         (
             "    type: proportion",
             "    type: proportion\n    method: MLE",
-            "config.yaml:14: outcomes[0].method: expected one of 'FE', 'DL' or 'REML', got 'MLE'",
+            "config.yaml:14: outcomes[0].method: expected one of 'FE', 'DL', 'REML', 'ML', 'PM', "
+            "'HS', 'SJ', 'HE' or 'EB', got 'MLE'",
         ),
         (
             "    type: proportion",

@@ -13,7 +13,7 @@ import pytest
 
 from reportgen.analysis import analyse
 from reportgen.context import build_context
-from reportgen.figures import forest_plot_svg
+from reportgen.figures import draw_figures
 from reportgen.load import load_config
 from reportgen.provenance import Provenance
 from reportgen.render import render_html
@@ -21,7 +21,7 @@ from reportgen.results_json import dumps, results_document
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
-EXAMPLES = ["venetoclax-rr-aml", "hyperdynamic-therapy-vasospasm"]
+EXAMPLES = ["venetoclax-rr-aml", "hyperdynamic-therapy-vasospasm", "bcg-vaccine-tuberculosis"]
 # Pinned so golden files do not change when a library is upgraded.
 PINNED_PROVENANCE = Provenance("0.0.0-test", "3.x", (("numpy", "x"),))
 SUMMARY = re.compile(r'<section id="summary".*?</section>', re.DOTALL)
@@ -30,7 +30,7 @@ SUMMARY = re.compile(r'<section id="summary".*?</section>', re.DOTALL)
 def render(report_id: str) -> tuple[str, str]:
     loaded = load_config(ROOT / "configs" / f"{report_id}.yaml")
     results = analyse(loaded.config)
-    figures = {r.outcome.id: forest_plot_svg(r) for r in results.outcomes}
+    figures = draw_figures(results)
     html = render_html(build_context(loaded, results, figures, PINNED_PROVENANCE))
     document = results_document(loaded.config, results, PINNED_PROVENANCE, "sha256-pinned")
     return html, dumps(document)

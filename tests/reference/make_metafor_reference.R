@@ -221,3 +221,57 @@ writeLines(toJSON(list(
 ), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
 "tests/reference/metafor_types.json")
 cat("wrote", length(type_cases), "outcome-type cases\n")
+
+# --- Subgroups, leave-one-out, Egger, Begg and trim-and-fill ----------------------------------
+asym <- list(yi = c(0.10, 0.25, 0.32, 0.45, 0.52, 0.60, 0.71, 0.80, 0.95, 1.10, 0.15, 0.40),
+             vi = c(0.01, 0.02, 0.03, 0.05, 0.06, 0.08, 0.10, 0.12, 0.15, 0.20, 0.015, 0.04))
+analysis_sets <- list(
+  bcg = list(yi = bcg$yi, vi = bcg$vi, group = as.character(dat.bcg$alloc),
+             note = "metadat::dat.bcg log RR, subgroups by allocation"),
+  pritz = list(yi = pritz$yi, vi = pritz$vi, group = rep(c("early", "late"), each = 7),
+               note = "metadat::dat.pritz1997 logits, two halves as subgroups"),
+  asymmetric = c(asym, list(group = rep(c("a", "b", "c"), 4),
+                            note = "funnel asymmetry: trim and fill imputes studies"))
+)
+analysis_cases <- list()
+for (name in names(analysis_sets)) {
+  d <- analysis_sets[[name]]
+  for (method in c("FE", "DL", "REML", "PM")) {
+    fit <- suppressWarnings(rma(d$yi, d$vi, method = method))
+    l1o <- leave1out(fit)
+    egger <- regtest(fit, model = "lm")
+    begg <- suppressWarnings(ranktest(fit))
+    tf <- suppressWarnings(trimfill(fit))
+    levels <- unique(d$group)
+    groups <- lapply(levels, function(g) {
+      sub <- suppressWarnings(rma(d$yi[d$group == g], d$vi[d$group == g], method = method))
+      list(value = g, k = sub$k, estimate = as.numeric(sub$beta), se = sub$se, tau2 = sub$tau2,
+           ci_lower = sub$ci.lb, ci_upper = sub$ci.ub)
+    })
+    between <- rma(sapply(groups, `[[`, "estimate"), sei = sapply(groups, `[[`, "se"),
+                   method = "FE")
+    analysis_cases[[length(analysis_cases) + 1]] <- list(
+      dataset = name, method = method, yi = I(as.numeric(d$yi)), vi = I(as.numeric(d$vi)),
+      group = I(d$group),
+      leave_one_out = list(estimate = I(l1o$estimate), se = I(l1o$se), ci_lower = I(l1o$ci.lb),
+                           ci_upper = I(l1o$ci.ub),
+                           tau2 = if (is.null(l1o$tau2)) NA else I(l1o$tau2),
+                           i2 = I(l1o$I2), q = I(l1o$Q), q_p = I(l1o$Qp)),
+      egger = list(statistic = egger$zval, p_value = egger$pval),
+      begg = list(statistic = as.numeric(begg$tau), p_value = begg$pval),
+      trimfill = list(k0 = tf$k0, side = tf$side, estimate = as.numeric(tf$beta), se = tf$se,
+                      ci_lower = tf$ci.lb, ci_upper = tf$ci.ub, tau2 = tf$tau2),
+      subgroups = list(groups = groups, q_between = between$QE, q_between_df = between$k - 1,
+                       q_between_p = between$QEp)
+    )
+  }
+}
+writeLines(toJSON(list(
+  generated_by = "tests/reference/make_metafor_reference.R",
+  r_version = R.version.string,
+  metafor_version = as.character(packageVersion("metafor")),
+  datasets = lapply(analysis_sets, function(d) d$note),
+  cases = analysis_cases
+), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
+"tests/reference/metafor_analyses.json")
+cat("wrote", length(analysis_cases), "analysis cases\n")
