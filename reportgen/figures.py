@@ -189,7 +189,7 @@ def forest_plot_svg(result: OutcomeResult) -> str:
             axis.set_xlim(0, 1)
             axis.axis("off")
         left.set_ylim(bottom - 0.7, y_top)
-        column_x = [0.98] if len(headers) == 1 else [0.75, 0.99]
+        column_x = [0.98] if len(headers) == 1 else [0.70, 0.99]
         header_y = top_row + 0.9
         left.text(0.0, header_y, "Study", weight="bold", va="center")
         for x, header in zip(column_x, headers, strict=False):

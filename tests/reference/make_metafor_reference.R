@@ -35,7 +35,7 @@ for (name in names(datasets)) {
   d <- datasets[[name]]
   for (measure in c("PR", "PLO", "PLN", "PFT", "PAS")) {
     es <- escalc(measure = measure, xi = d$xi, ni = d$ni)
-    for (method in c("FE", "DL", "REML")) {
+    for (method in c("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")) {
       for (test in c("z", "knha")) {
         fit <- suppressWarnings(rma(yi, vi, data = es, method = method, test = test))
         pred <- predict(fit)
@@ -148,7 +148,7 @@ for (name in names(binary_sets)) {
   d <- binary_sets[[name]]
   for (measure in c("OR", "RR", "RD")) {
     es <- escalc(measure = measure, ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2)
-    for (method in c("FE", "DL", "REML", "PM")) {
+    for (method in c("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")) {
       for (test in c("z", "knha")) {
         fit <- suppressWarnings(rma(es$yi, es$vi, method = method, test = test))
         add_case(c(list(dataset = name, type = "binary", measure = measure, method = method,
@@ -182,7 +182,7 @@ for (name in names(continuous_sets)) {
   for (measure in c("MD", "SMD")) {
     es <- escalc(measure = measure, m1i = d$m1, sd1i = d$sd1, n1i = d$n1, m2i = d$m2,
                  sd2i = d$sd2, n2i = d$n2)
-    for (method in c("FE", "DL", "REML")) {
+    for (method in c("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")) {
       for (test in c("z", "knha")) {
         fit <- suppressWarnings(rma(es$yi, es$vi, method = method, test = test))
         add_case(c(list(dataset = name, type = "continuous", measure = measure, method = method,
@@ -199,7 +199,7 @@ hr <- c(0.72, 0.85, 0.64, 1.05, 0.78); hr_lb <- c(0.55, 0.70, 0.45, 0.80, 0.60)
 hr_ub <- c(0.94, 1.03, 0.91, 1.38, 1.01)
 hr_yi <- log(hr); hr_vi <- ((log(hr_ub) - log(hr_lb)) / (2 * qnorm(0.975)))^2
 md <- c(-1.2, -0.4, -2.1, 0.3); md_se <- c(0.5, 0.3, 0.9, 0.6)
-for (method in c("FE", "DL", "REML")) {
+for (method in c("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")) {
   for (test in c("z", "knha")) {
     fit <- rma(hr_yi, hr_vi, method = method, test = test)
     add_case(c(list(dataset = "hazard_ratios", type = "generic", measure = "HR", method = method,
