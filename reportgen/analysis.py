@@ -150,7 +150,7 @@ def _study_results(table: OutcomeTable, fit: Fit) -> tuple[StudyResult, ...]:
             data=table.rows[i],
             yi=float(effects.yi[i]),
             vi=float(effects.vi[i]),
-            weight=fit.model.weights[i],
+            weight=float(fit.model.weights[i]),
             estimate=float(estimate[i]),
             ci_lower=float(lower[i]),
             ci_upper=float(upper[i]),

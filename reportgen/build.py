@@ -55,14 +55,9 @@ def build_report(
 
         results = analyse(loaded.config)
     with timer.stage("figures"):
-        from .figures import forest_plot_svg, funnel_plot_svg
+        from .figures import draw_figures
 
-        figures = {r.outcome.id: forest_plot_svg(r) for r in results.outcomes}
-        figures |= {
-            f"{r.outcome.id}-funnel": funnel_plot_svg(r)
-            for r in results.outcomes
-            if r.small_study is not None
-        }
+        figures = draw_figures(results)
     from .provenance import current_provenance
 
     provenance = current_provenance()

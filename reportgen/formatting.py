@@ -21,7 +21,7 @@ DASH = "\u2013"
 def round_half_up(value: float, digits: int = 0) -> float:
     """Round to ``digits`` decimals, halves away from zero (not Python's bankers' rounding)."""
     quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def number(value: float | None, digits: int = 2) -> str:

@@ -12,20 +12,21 @@ Everything is vectorised with numpy: no per-study Python loop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.special import chdtrc, ndtr, ndtri, stdtr, stdtrit
 
 from .errors import AnalysisError
-from .tau2 import ESTIMATORS, estimate_tau2, q_profile_interval
+from .tau2 import ESTIMATORS, Buffers, estimate_tau2, q_profile_interval
 
 METHODS = ESTIMATORS
 TESTS = ("z", "knha")
 CONFIDENCE_LEVEL = 0.95
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PoolResult:
     """A pooled estimate on the analysis scale, with its heterogeneity statistics.
 
@@ -54,13 +55,40 @@ class PoolResult:
     q: float
     q_df: int
     q_p: float | None
-    weights: tuple[float, ...]
-    tau2_ci_lower: float | None = None
-    tau2_ci_upper: float | None = None
-    i2_ci_lower: float | None = None
-    i2_ci_upper: float | None = None
+    weights: np.ndarray
     iterations: int | None = None
     notes: tuple[str, ...] = ()
+    # (y, v, tau2, typical variance): what the Q-profile interval needs, computed on first use.
+    _profile_data: tuple | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def _q_profile(self) -> tuple[float, float, float, float] | None:
+        if self._profile_data is None:
+            return None
+        y, v, tau2, typical_variance = self._profile_data
+        lower, upper = q_profile_interval(y, v, tau2, CONFIDENCE_LEVEL)
+        return (
+            lower,
+            upper,
+            100 * lower / (typical_variance + lower),
+            100 * upper / (typical_variance + upper),
+        )
+
+    @property
+    def tau2_ci_lower(self) -> float | None:
+        return None if self._q_profile is None else self._q_profile[0]
+
+    @property
+    def tau2_ci_upper(self) -> float | None:
+        return None if self._q_profile is None else self._q_profile[1]
+
+    @property
+    def i2_ci_lower(self) -> float | None:
+        return None if self._q_profile is None else self._q_profile[2]
+
+    @property
+    def i2_ci_upper(self) -> float | None:
+        return None if self._q_profile is None else self._q_profile[3]
 
 
 def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
@@ -92,22 +120,23 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
     if k == 1:
         return _single_study(y[0], v[0], method, test)
 
-    w0 = 1 / v
+    buffers = Buffers.for_size(k)
+    w0 = buffers.weights(v, 0.0)
     sw0 = w0.sum()
-    mu0 = (w0 * y).sum() / sw0
-    q = max(0.0, float((w0 * (y - mu0) ** 2).sum()))
+    residual0 = np.subtract(y, np.dot(w0, y) / sw0, out=buffers.residual)
+    q = max(0.0, float(np.dot(np.multiply(w0, residual0, out=buffers.weighted), residual0)))
     q_df = k - 1
-    trace_p0 = sw0 - (w0**2).sum() / sw0
+    trace_p0 = sw0 - np.dot(w0, w0) / sw0
 
-    tau2, iterations = estimate_tau2(y, v, method)
+    tau2, iterations = estimate_tau2(y, v, method, buffers)
 
-    w = 1 / (v + tau2)
+    w = buffers.weights(v, tau2)
     sw = w.sum()
-    estimate = float((w * y).sum() / sw)
+    estimate = float(np.dot(w, y) / sw)
     variance = 1 / sw
-    notes: list[str] = []
     if test == "knha":
-        rss = float((w * (y - estimate) ** 2).sum())
+        residual = np.subtract(y, estimate, out=buffers.residual)
+        rss = float(np.dot(np.multiply(w, residual, out=buffers.weighted), residual))
         # metafor sets the scale to 0 when the residuals vanish, rather than dividing noise.
         scale = rss / (k - 1) if rss > np.finfo(float).eps else 0.0
         variance *= scale
@@ -130,7 +159,6 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
     else:
         i2 = 100 * tau2 / (typical_variance + tau2)
         h2 = tau2 / typical_variance + 1
-    tau2_lower, tau2_upper = q_profile_interval(y, v, tau2, CONFIDENCE_LEVEL)
     pi_half = crit * np.sqrt(variance + tau2)
     return PoolResult(
         k=k,
@@ -151,14 +179,15 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
         q=q,
         q_df=q_df,
         q_p=float(chdtrc(q_df, q)),
-        weights=tuple((100 * w / sw).tolist()),
-        tau2_ci_lower=tau2_lower,
-        tau2_ci_upper=tau2_upper,
-        i2_ci_lower=float(100 * tau2_lower / (typical_variance + tau2_lower)),
-        i2_ci_upper=float(100 * tau2_upper / (typical_variance + tau2_upper)),
+        weights=_read_only(w * (100 / sw)),
         iterations=iterations,
-        notes=tuple(notes),
+        _profile_data=(y, v, float(tau2), float(typical_variance)),
     )
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
 
 
 def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:
@@ -187,6 +216,6 @@ def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:
         q=0.0,
         q_df=0,
         q_p=None,
-        weights=(100.0,),
+        weights=_read_only(np.array([100.0])),
         notes=tuple(notes),
     )
