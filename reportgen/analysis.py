@@ -237,9 +237,9 @@ def _sensitivity(
 
 def _small_study(main: Fit, outcome: Outcome) -> SmallStudy:
     yi, vi = main.effects.yi, main.effects.vi
-    # Mantel-Haenszel and Peto fits have no rma.uni equivalent; trim and fill uses a
-    # fixed-effect inverse-variance model for them.
-    method = "FE" if outcome.method in ("MH", "PETO") else outcome.method
+    # Mantel-Haenszel, Peto and GLMM fits have no rma.uni equivalent: trim and fill uses an
+    # inverse-variance model of the effect sizes instead (fixed effect, or REML for the GLMM).
+    method = {"MH": "FE", "PETO": "FE", "GLMM": "REML"}.get(outcome.method, outcome.method)
     trimfill = trim_and_fill(yi, vi, method)
     values = main.natural(
         [

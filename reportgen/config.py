@@ -18,6 +18,7 @@ RATIO_GENERIC_MEASURES = ("HR", "OR", "RR", "IRR")
 GENERIC_MEASURES = (*RATIO_GENERIC_MEASURES, "MD", "RD", "SMD")
 ESTIMATORS = ("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
 BINARY_METHODS = (*ESTIMATORS, "MH", "PETO")
+PROPORTION_METHODS = (*ESTIMATORS, "GLMM")
 TESTS = ("z", "knha")
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -131,8 +132,8 @@ class Sensitivity(_Strict):
     exclude_studies: list[Identifier] = Field(
         default_factory=list, description="Study ids to leave out."
     )
-    method: Literal[ESTIMATORS] | None = Field(  # type: ignore[valid-type]
-        None, description="A different tau2 estimator."
+    method: Literal[PROPORTION_METHODS] | None = Field(  # type: ignore[valid-type]
+        None, description="A different tau2 estimator (GLMM for proportions)."
     )
     test: Literal[TESTS] | None = Field(None, description="A different test.")  # type: ignore[valid-type]
 
@@ -170,8 +171,10 @@ class ProportionOutcome(_OutcomeBase):
     measure: Literal[PROPORTION_MEASURES] = Field(  # type: ignore[valid-type]
         "PLO", description="Scale used for pooling, with metafor's names (PR, PLO, PLN, PFT, PAS)."
     )
-    method: Literal[ESTIMATORS] = Field(  # type: ignore[valid-type]
-        "REML", description="FE, or a random-effects tau2 estimator (DL, REML, ML, PM, ...)."
+    method: Literal[PROPORTION_METHODS] = Field(  # type: ignore[valid-type]
+        "REML",
+        description="FE, a random-effects tau2 estimator (DL, REML, ML, PM, ...) or GLMM "
+        "(binomial-normal model; with measure PLO).",
     )
     data: list[ProportionRow] = Field(min_length=1, description="One row per study.")
 

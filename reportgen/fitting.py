@@ -21,6 +21,8 @@ from .effects import (
     proportion_effects,
     to_natural,
 )
+from .errors import AnalysisError
+from .glmm import fit_glmm
 from .mantel_haenszel import mantel_haenszel, peto
 from .pooling import CONFIDENCE_LEVEL, PoolResult, pool
 
@@ -78,6 +80,10 @@ def fit_table(table: OutcomeTable, measure: str, method: str, test: str) -> Fit:
         model = mantel_haenszel(*arms, measure)
     elif method == "PETO":
         model = peto(table["events_1"], table["total_1"], table["events_2"], table["total_2"])
+    elif method == "GLMM":
+        if table.type != "proportion":
+            raise AnalysisError("method GLMM is available for proportion outcomes only")
+        model = fit_glmm(table["events"], table["total"])
     else:
         model = pool(effects.yi, effects.vi, method=method, test=test)
     n = harmonic_mean(table["total"]) if measure == "PFT" else None

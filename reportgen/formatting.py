@@ -176,9 +176,12 @@ METHOD_NAMES = {
     "MH": "fixed-effect Mantel-Haenszel model (Mantel and Haenszel 1959; variance of Robins, "
     "Breslow and Greenland 1986 or Greenland and Robins 1985)",
     "PETO": "fixed-effect Peto one-step odds ratio model (Yusuf et al. 1985)",
+    "GLMM": "random-effects logistic regression (binomial-normal) model fitted by maximum "
+    "likelihood with 7-point adaptive Gauss-Hermite quadrature (Stijnen et al. 2010)",
 }
 SHORT_METHOD_NAMES = {method: "Fixed effect" for method in ("FE", "MH", "PETO")} | {
-    method: "Random effects" for method in ("DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
+    method: "Random effects"
+    for method in ("DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB", "GLMM")
 }
 TEST_NAMES = {
     "z": "Wald-type z-test and normal-based 95% confidence interval",

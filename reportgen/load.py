@@ -303,6 +303,11 @@ def _check_outcome_options(
 ) -> None:
     if outcome.get("method") == "PETO" and outcome.get("measure", "RR") != "OR":
         add((*here, "method"), "method PETO gives odds ratios: set measure: OR")
+    if outcome.get("method") == "GLMM":
+        if outcome.get("measure", "PLO") != "PLO":
+            add((*here, "method"), "method GLMM models logits: set measure: PLO")
+        if outcome.get("test") == "knha":
+            add((*here, "test"), "Knapp-Hartung is not available for the GLMM: use test: z")
     subgroup = outcome.get("subgroup")
     if isinstance(subgroup, str):
         attributes = {key for s in studies if isinstance(s, dict) for key in s}

@@ -275,3 +275,40 @@ writeLines(toJSON(list(
 ), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
 "tests/reference/metafor_analyses.json")
 cat("wrote", length(analysis_cases), "analysis cases\n")
+
+# --- Random-effects logistic model (rma.glmm, measure PLO, lme4 with nAGQ = 7) ---------------
+glmm_sets <- list(
+  pritz1997 = list(xi = dat.pritz1997$xi, ni = dat.pritz1997$ni),
+  mixed = list(xi = c(25, 12, 40, 8, 30, 18), ni = c(40, 30, 55, 20, 45, 45)),
+  zero_cells = list(xi = c(0, 3, 10, 12, 5), ni = c(15, 20, 10, 30, 25)),
+  rare = list(xi = c(1, 0, 2, 1, 0, 3, 1), ni = c(50, 40, 80, 60, 45, 90, 70)),
+  homogeneous = list(xi = c(20, 21, 19, 22), ni = c(100, 100, 100, 100)),
+  high_heterogeneity = list(xi = c(5, 40, 12, 60, 3, 33, 50, 9), ni = c(50, 60, 40, 80, 45, 50, 70, 90)),
+  three_studies = list(xi = c(4, 9, 15), ni = c(20, 25, 30))
+)
+glmm_cases <- list()
+for (name in names(glmm_sets)) {
+  d <- glmm_sets[[name]]
+  fit <- try(suppressWarnings(rma.glmm(measure = "PLO", xi = d$xi, ni = d$ni)), silent = TRUE)
+  if (inherits(fit, "try-error")) {
+    glmm_cases[[length(glmm_cases) + 1]] <- list(dataset = name, events = I(d$xi),
+                                                 totals = I(d$ni), failed = TRUE)
+    next
+  }
+  pred <- predict(fit)
+  glmm_cases[[length(glmm_cases) + 1]] <- list(
+    dataset = name, events = I(d$xi), totals = I(d$ni), failed = FALSE,
+    estimate = as.numeric(fit$beta), se = fit$se, statistic = fit$zval, p_value = fit$pval,
+    ci_lower = fit$ci.lb, ci_upper = fit$ci.ub, pi_lower = as.numeric(pred$pi.lb),
+    pi_upper = as.numeric(pred$pi.ub), tau2 = fit$tau2, i2 = fit$I2, h2 = fit$H2,
+    q = fit$QE.LRT, q_p = fit$QEp.LRT)
+}
+writeLines(toJSON(list(
+  generated_by = "tests/reference/make_metafor_reference.R",
+  r_version = R.version.string,
+  metafor_version = as.character(packageVersion("metafor")),
+  lme4_version = as.character(packageVersion("lme4")),
+  cases = glmm_cases
+), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
+"tests/reference/metafor_glmm.json")
+cat("wrote", length(glmm_cases), "GLMM cases\n")
