@@ -52,7 +52,7 @@ def test_example_configs_are_valid(example_configs):
             "    type: proportion",
             "    type: proportion\n    method: MLE",
             "config.yaml:14: outcomes[0].method: expected one of 'FE', 'DL', 'REML', 'ML', 'PM', "
-            "'HS', 'SJ', 'HE' or 'EB', got 'MLE'",
+            "'HS', 'SJ', 'HE', 'EB' or 'GLMM', got 'MLE'",
         ),
         (
             "    type: proportion",

@@ -15,12 +15,26 @@ REFERENCE = json.loads((Path(__file__).parent / "reference" / "metafor_glmm.json
 # lme4 stops its optimiser at a looser tolerance than our nested searches; the issue allows 1e-3.
 GLMM_RTOL = 1e-3
 ABSOLUTE_FLOOR = 1e-6  # tau2 and I2 on the 0 boundary
-FIELDS = ("estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper", "pi_lower",
-          "pi_upper", "tau2", "i2", "h2", "q", "q_p")
+FIELDS = (
+    "estimate",
+    "se",
+    "statistic",
+    "p_value",
+    "ci_lower",
+    "ci_upper",
+    "pi_lower",
+    "pi_upper",
+    "tau2",
+    "i2",
+    "h2",
+    "q",
+    "q_p",
+)
 
 
-@pytest.mark.parametrize("case", [c for c in REFERENCE["cases"] if not c["failed"]],
-                         ids=lambda c: c["dataset"])
+@pytest.mark.parametrize(
+    "case", [c for c in REFERENCE["cases"] if not c["failed"]], ids=lambda c: c["dataset"]
+)
 def test_glmm_matches_rma_glmm(case):
     result = fit_glmm(case["events"], case["totals"])
     for field in FIELDS:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from reportgen.effects import harmonic_mean, proportion_effects, to_proportion
+from reportgen.errors import AnalysisError
 from reportgen.pooling import pool
 
 MEASURES = ("PR", "PLO", "PLN", "PFT", "PAS")
@@ -30,7 +31,12 @@ def studies(draw, min_k=2, max_k=12):
 def test_pooled_result_is_coherent(data, measure, method, test):
     events, totals = data
     effects = proportion_effects(events, totals, measure)
-    result = pool(effects.yi, effects.vi, method=method, test=test)
+    try:
+        result = pool(effects.yi, effects.vi, method=method, test=test)
+    except AnalysisError as error:
+        # metafor's Fisher scoring fails on the same data; reportgen says so instead of guessing.
+        assert "did not converge" in str(error)
+        reject()
     assert result.ci_lower <= result.estimate <= result.ci_upper
     assert result.pi_lower <= result.ci_lower and result.ci_upper <= result.pi_upper
     assert result.tau2 >= 0 and 0 <= result.i2 <= 100 and result.q >= 0
