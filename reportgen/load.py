@@ -100,7 +100,7 @@ def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
     elif kind == "greater_than_equal":
         message = f"must be at least {error['ctx']['ge']}, got {given!r}"
     elif kind == "greater_than":
-        message = f"must be greater than {error['ctx']['gt']}, got {given!r}"
+        message = f"must be greater than {error['ctx']['gt']:g}, got {given!r}"
     elif kind in ("float_type", "float_parsing"):
         message = f"expected a number, got {given!r}"
     elif kind == "string_pattern_mismatch":
