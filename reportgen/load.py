@@ -19,16 +19,18 @@ from pydantic import BaseModel, ValidationError
 
 from .config import OUTCOME_TYPES, RATIO_GENERIC_MEASURES, ReportConfig
 from .errors import ConfigError, Problem
-from .yamlpos import KeyPath, PositionedDocument, format_key_path, load_yaml
+from .sources import attach_sources
+from .yamlpos import KeyPath, PositionedDocument, load_yaml
 
 
 @dataclass(frozen=True)
 class LoadedConfig:
-    """A validated config with where it came from."""
+    """A validated config with where it came from, and the data files it read."""
 
     config: ReportConfig
     path: Path
     sha256: str
+    sources: tuple[Path, ...] = ()
 
 
 def load_config(path: str | Path) -> LoadedConfig:
@@ -48,15 +50,17 @@ def load_config(path: str | Path) -> LoadedConfig:
         raise ConfigError(
             [Problem(shown, 1, "", "expected a mapping with report, studies and outcomes")]
         )
-    problems = cross_check(document)
+    document, sources, problems, unreadable = attach_sources(document, path)
+    problems += cross_check(document)
     try:
         config = ReportConfig.model_validate(document.data)
     except ValidationError as exc:
-        problems += [_problem_from_pydantic(error, document) for error in exc.errors()]
+        schema_problems = [_problem_from_pydantic(error, document) for error in exc.errors()]
+        problems += [p for p in schema_problems if p.key_path not in unreadable]
         config = None
     if problems or config is None:
         raise ConfigError(_unique(problems))
-    return LoadedConfig(config, path, hashlib.sha256(raw).hexdigest())
+    return LoadedConfig(config, path, hashlib.sha256(raw).hexdigest(), sources)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -130,7 +134,7 @@ def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
         message = f"expected {expected}, got {_describe(given)}"
     else:
         message = error["msg"]
-    return Problem(document.file, document.line_of(path), format_key_path(path), message)
+    return Problem(*document.locate(path), message)
 
 
 def _describe(value: Any) -> str:
@@ -202,9 +206,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(path: KeyPath, message: str) -> None:
-        problems.append(
-            Problem(document.file, document.line_of(path), format_key_path(path), message)
-        )
+        problems.append(Problem(*document.locate(path), message))
 
     studies = data.get("studies") if isinstance(data.get("studies"), list) else []
     study_ids: set[str] = set()

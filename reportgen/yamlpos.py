@@ -35,6 +35,21 @@ class PositionedDocument:
     file: str
     value_lines: dict[KeyPath, int] = field(default_factory=dict)
     key_lines: dict[KeyPath, int] = field(default_factory=dict)
+    # Rows read from data files: row path -> (file, line, {key path inside the row: column}).
+    external: dict[KeyPath, tuple[str, int, dict[tuple[str, ...], str]]] = field(
+        default_factory=dict
+    )
+
+    def locate(self, path: KeyPath) -> tuple[str, int, str]:
+        """(file, line, key) of ``path``: in the config, or in the data file a row came from
+        (then the key is the column name)."""
+        for end in range(len(path), 0, -1):
+            source = self.external.get(path[:end])
+            if source is not None:
+                file, line, columns = source
+                rest = tuple(str(part) for part in path[end:])
+                return file, line, columns.get(rest, "_".join(rest))
+        return self.file, self.line_of(path), format_key_path(path)
 
     def line_of(self, path: KeyPath) -> int:
         """Line of the deepest node on ``path`` that exists in the document (0 if none)."""
