@@ -1,8 +1,9 @@
-"""``reportgen build`` for one config, as a recipe: one step per module, every output computed
-before anything is written, so a failing step leaves an earlier good report untouched."""
+"""Building one report, as a recipe: one step per module, every output computed before anything
+is written, so a failing step leaves the earlier report untouched."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,8 +31,19 @@ class StageTimer:
 @dataclass(frozen=True)
 class BuiltReport:
     report_id: str
+    title: str
     folder: Path
-    files: tuple[Path, ...]
+    version: str
+    updated: str | None
+    config_sha256: str
+    sources: tuple[str, ...]
+
+
+def _previous_results(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def build_report(
@@ -40,27 +52,38 @@ def build_report(
     formats: Iterable[str] = FORMATS,
     timer: StageTimer | None = None,
 ) -> BuiltReport:
-    """Validate, analyse, draw, render and write one report to ``<out_dir>/<report.id>/``.
+    """Validate, analyse, draw, render and publish one report to ``<out_dir>/<report.id>/``.
 
-    Raises ``UserError`` (nothing written) for bad input.
+    Raises ``UserError`` (nothing written) for bad input. The caller holds the output lock.
     """
     timer = timer or StageTimer()
     formats = tuple(formats)
+    out = Path(out_dir)
     with timer.stage("validate"):
         from .load import load_config
 
         loaded = load_config(config_path)
+    report_id = loaded.config.report.id
     with timer.stage("pooling"):
         from .analysis import analyse
 
         results = analyse(loaded.config)
+    from .incremental import manifest, source_hashes, templates_sha256
+    from .provenance import current_provenance
+    from .render import templates_dir
+    from .results_json import dumps, results_document
+    from .versions import compare
+
+    provenance = current_provenance()
+    document = results_document(loaded.config, results, provenance, loaded.sha256)
+    previous = _previous_results(out / report_id)
+    version = compare(previous, document, loaded.config.report.updated)
+    document["report"].update(version=version.version, updated=version.updated)
+    document["changelog"] = list(version.changelog)
     with timer.stage("figures"):
         from .figures import draw_figures
 
         figures = draw_figures(results)
-    from .provenance import current_provenance
-
-    provenance = current_provenance()
     files: dict[str, bytes] = {
         f"figures/{outcome_id}.svg": svg.encode("utf-8") for outcome_id, svg in figures.items()
     }
@@ -69,7 +92,7 @@ def build_report(
             from .context import build_context
             from .render import render_html
 
-            html = render_html(build_context(loaded, results, figures, provenance))
+            html = render_html(build_context(loaded, results, figures, provenance, version))
         if "html" in formats:
             files["report.html"] = html.encode("utf-8")
         if "pdf" in formats:
@@ -78,13 +101,38 @@ def build_report(
 
                 files["report.pdf"] = render_pdf(html)
     if "json" in formats:
-        from .results_json import dumps, results_document
-
-        document = results_document(loaded.config, results, provenance, loaded.sha256)
         files["results.json"] = dumps(document).encode("utf-8")
+    sources = source_hashes(loaded.sources)
+    files["manifest.json"] = (
+        json.dumps(
+            manifest(
+                loaded.path,
+                loaded.sha256,
+                sources,
+                templates_sha256(templates_dir()),
+                formats,
+                version.version,
+            ),
+            indent=2,
+        )
+        + "\n"
+    ).encode("utf-8")
+    archive = None
+    if previous is not None and version.version != previous.get("report", {}).get("version"):
+        old = previous.get("report", {}).get("version", "1.0")
+        archive = {
+            name: f"versions/{old}/{name}" for name in ("results.json", "report.html", "report.pdf")
+        }
     with timer.stage("write"):
-        from .output import write_outputs
+        from .output import publish
 
-        folder = Path(out_dir) / loaded.config.report.id
-        written = write_outputs(folder, files)
-    return BuiltReport(loaded.config.report.id, folder, tuple(written))
+        folder = publish(out, report_id, files, archive=archive)
+    return BuiltReport(
+        report_id,
+        loaded.config.report.title,
+        folder,
+        version.version,
+        version.updated,
+        loaded.sha256,
+        tuple(sources),
+    )

@@ -50,6 +50,11 @@ class ReportInfo(_Strict):
     published: Text | None = Field(
         None, description="When the source review was published, e.g. '2026-07' or 'July 2026'."
     )
+    updated: Text | None = Field(
+        None,
+        description="Date of this version (YYYY-MM-DD); if omitted, the date a new version is "
+        "first built.",
+    )
     evidence_level: Text | None = Field(None, description="Evidence level as the source states it.")
     search: Text | None = Field(None, description="Databases and dates searched.")
     source: Text | None = Field(None, description="Citation of the review this report summarises.")

@@ -29,6 +29,7 @@ from .formatting import (
 )
 from .load import LoadedConfig
 from .provenance import Provenance
+from .versions import VersionInfo
 
 # Plain explanations of common study designs, matched on words in a study's `design`.
 DESIGN_EXPLANATIONS = {
@@ -48,7 +49,11 @@ BANNER = (
 
 
 def build_context(
-    loaded: LoadedConfig, results: ReportResults, figures: dict[str, str], provenance: Provenance
+    loaded: LoadedConfig,
+    results: ReportResults,
+    figures: dict[str, str],
+    provenance: Provenance,
+    version: VersionInfo | None = None,
 ) -> dict[str, Any]:
     """Everything the report template shows, as display-ready values."""
     config = loaded.config
@@ -73,12 +78,32 @@ def build_context(
         "references": _references(config),
         "source": report.source,
         "source_url": report.source_url,
+        "version": _version_context(version),
         "provenance": {
             "config_file": loaded.path.name,
             "config_sha256": loaded.sha256,
             "reportgen_version": provenance.reportgen_version,
             "software": provenance.software_line,
         },
+    }
+
+
+def _version_context(version: VersionInfo | None) -> dict[str, Any] | None:
+    if version is None:
+        return None
+    return {
+        "number": version.version,
+        "updated": version.updated,
+        "previous": version.previous_version,
+        "changes": list(version.changes),
+        "log": [
+            {
+                "version": entry["version"],
+                "updated": entry.get("updated"),
+                "changes": entry.get("changes", []),
+            }
+            for entry in version.changelog
+        ],
     }
 
 
@@ -99,8 +124,10 @@ def _headline(config: ReportConfig, outcomes: list[OutcomeResult]) -> str:
     return capitalise(sentence)
 
 
-def _finding(result: OutcomeResult) -> dict[str, Any]:
-    """One outcome in the patient summary: a sentence with numbers and its 95% CI."""
+def statement(result: OutcomeResult) -> tuple[str, str]:
+    """An outcome's summary sentence and the key that decides whether it changed between
+    versions: the rounded rate of a single-arm outcome, or the direction of a comparative one
+    (lower, higher, or uncertain when the 95% CI includes no effect)."""
     pooled = result.pooled
     if result.outcome.type == "proportion":
         frequency = natural_frequency(pooled.estimate)
@@ -108,8 +135,17 @@ def _finding(result: OutcomeResult) -> dict[str, Any]:
             f"{capitalise(frequency)} (95% CI {interval(pooled.ci_lower, pooled.ci_upper)})"
             f" {result.outcome.plain_label}."
         )
-    else:
-        sentence = _comparison_sentence(result)
+        return f"rate:{per_scale(pooled.estimate, 100)}", sentence
+    null = MEASURES[result.outcome.measure].null
+    direction = (
+        "lower" if pooled.ci_upper < null else "higher" if pooled.ci_lower > null else "uncertain"
+    )
+    return f"direction:{direction}", _comparison_sentence(result)
+
+
+def _finding(result: OutcomeResult) -> dict[str, Any]:
+    """One outcome in the patient summary: a sentence with numbers and its 95% CI."""
+    sentence = statement(result)[1]
     return {
         "id": result.outcome.id,
         "label": result.outcome.label,

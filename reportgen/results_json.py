@@ -13,6 +13,7 @@ from typing import Any
 
 from .analysis import OutcomeResult, ReportResults, SubResult
 from .config import ReportConfig
+from .context import statement
 from .fitting import NaturalScale
 from .pooling import PoolResult
 from .provenance import Provenance
@@ -117,6 +118,7 @@ def _outcome(result: OutcomeResult) -> dict[str, Any]:
         ],
         "leave_one_out": [{"omitted": r.label, **_sub_result(r)} for r in result.leave_one_out],
         "sensitivity": [{"name": r.label, **_sub_result(r)} for r in result.sensitivity],
+        "statement": dict(zip(("key", "text"), statement(result), strict=True)),
         "notes": list(result.notes),
     }
     if result.subgroups is not None:

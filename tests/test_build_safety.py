@@ -24,7 +24,7 @@ def test_bad_config_leaves_previous_report_untouched(write_config, minimal_confi
     config = write_config(minimal_config)
     built = build_report(config, tmp_path / "out", formats=("html", "json"))
     before = digests(built.folder)
-    assert set(before) == {"report.html", "results.json", "figures/response.svg"}
+    assert set(before) == {"report.html", "results.json", "manifest.json", "figures/response.svg"}
 
     write_config(minimal_config.replace("events: 10, total: 20", "events: 99, total: 20"))
     with pytest.raises(ConfigError):
