@@ -29,6 +29,16 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"invalid --jobs {value!r}: give a whole number >= 1")
+    return jobs
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportgen",
@@ -58,6 +68,39 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="comma-separated formats: html,pdf,json (default: all)",
     )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every report, even those whose inputs are unchanged",
+    )
+    build.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="build N reports at a time in separate processes (default 1)",
+    )
+    watch = commands.add_parser(
+        "watch",
+        help="rebuild reports when their config or data change",
+        description="Build, then rebuild whenever a config, one of its "
+        "data files or a template changes. Stop with Ctrl-C.",
+    )
+    watch.add_argument(
+        "configs",
+        nargs="*",
+        metavar="CONFIG",
+        help=f"config files (default: every {DEFAULT_CONFIG_GLOB})",
+    )
+    watch.add_argument("--out", default="output", metavar="DIR", help="output folder")
+    watch.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("html", "json"),
+        metavar="LIST",
+        help="formats to rebuild (default: html,json)",
+    )
     validate = commands.add_parser("validate", help="check configs and data without building")
     validate.add_argument("configs", nargs="+", metavar="CONFIG", help="config files to check")
     return parser
@@ -80,7 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     if args.command == "validate":
         return _validate(paths)
-    return _build(paths, Path(args.out), args.formats)
+    if args.command == "watch":
+        return _watch(paths, Path(args.out), args.formats)
+    return _build(paths, Path(args.out), args.formats, args.force, args.jobs)
 
 
 def _validate(paths: list[Path]) -> int:
@@ -99,25 +144,23 @@ def _validate(paths: list[Path]) -> int:
     return EXIT_USER_ERROR if failed else EXIT_OK
 
 
-def _build(paths: list[Path], out: Path, formats: tuple[str, ...]) -> int:
-    from .build import build_report
-    from .errors import UserError
+def _build(paths: list[Path], out: Path, formats: tuple[str, ...], force: bool, jobs: int) -> int:
+    from .batch import FAILED, run
 
-    failed = 0
-    for path in paths:
-        try:
-            built = build_report(path, out, formats)
-        except UserError as error:
-            failed += 1
-            print(error, file=sys.stderr)
-            print(
-                f"failed  {path}: nothing written; any earlier report is unchanged", file=sys.stderr
-            )
-        else:
-            print(f"built   {path} -> {built.folder}/ ({', '.join(formats)})")
-    total = len(paths)
+    outcomes = run(paths, out, formats, force=force, jobs=jobs)
+    counts = {
+        status: sum(o.status == status for o in outcomes)
+        for status in ("built", "unchanged", FAILED)
+    }
+    total = len(outcomes)
     print(
-        f"{total - failed} of {total} report{'s' if total != 1 else ''} built"
-        + (f", {failed} failed" if failed else "")
+        f"{total} report{'s' if total != 1 else ''}: {counts['built']} built, "
+        f"{counts['unchanged']} unchanged, {counts[FAILED]} failed"
     )
-    return EXIT_USER_ERROR if failed else EXIT_OK
+    return EXIT_USER_ERROR if counts[FAILED] else EXIT_OK
+
+
+def _watch(paths: list[Path], out: Path, formats: tuple[str, ...]) -> int:
+    from .watch import watch
+
+    return watch(paths, out, formats)

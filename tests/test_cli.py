@@ -27,7 +27,7 @@ def built_examples(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "configs", workdir / "configs")
     result = reportgen("build", cwd=workdir)
     assert result.returncode == 0, result.stderr
-    assert "3 of 3 reports built" in result.stdout
+    assert "3 reports: 3 built, 0 unchanged, 0 failed" in result.stdout
     return workdir / "output"
 
 
@@ -133,7 +133,7 @@ def test_bad_config_exits_non_zero_without_traceback(tmp_path, minimal_config):
         assert (
             "bad.yaml:15: outcomes[0].data[0].events: events (30) cannot be more than total (20)"
         ) in result.stderr
-    assert not (tmp_path / "output").exists()
+    assert not (tmp_path / "output" / "minimal").exists()
 
 
 def test_one_failing_config_does_not_stop_the_others(tmp_path, minimal_config):
@@ -141,7 +141,7 @@ def test_one_failing_config_does_not_stop_the_others(tmp_path, minimal_config):
     (tmp_path / "bad.yaml").write_text("report: {id: bad}\n", encoding="utf-8")
     result = reportgen("build", "bad.yaml", "good.yaml", "--format", "json", cwd=tmp_path)
     assert result.returncode == 1
-    assert "1 of 2 reports built, 1 failed" in result.stdout
+    assert "2 reports: 1 built, 0 unchanged, 1 failed" in result.stdout
     assert (tmp_path / "output" / "minimal" / "results.json").exists()
 
 
