@@ -75,7 +75,7 @@ def run(
         ),
     ):
         state = State.load(out)
-        from .render import templates_dir
+        from .paths import templates_dir
 
         templates = templates_sha256(templates_dir())
         todo, outcomes = [], []

@@ -69,8 +69,8 @@ def build_report(
 
         results = analyse(loaded.config)
     from .incremental import manifest, source_hashes, templates_sha256
+    from .paths import templates_dir
     from .provenance import current_provenance
-    from .render import templates_dir
     from .results_json import dumps, results_document
     from .versions import compare
 

@@ -9,22 +9,16 @@ never reach the network or read other files.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from . import formatting
+from .paths import templates_dir
 
 REPORT_TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
-
-
-def templates_dir() -> Path:
-    """The templates folder: inside the installed package, or beside it in a source checkout."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
 def register_filters(environment: jinja2.Environment) -> None:

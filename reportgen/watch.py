@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .batch import run
 from .incremental import State
-from .render import templates_dir
+from .paths import templates_dir
 
 
 def _watched(configs: list[Path], out: Path) -> set[Path]:
