@@ -14,6 +14,7 @@ from .absolute import control_risk, treated_risk
 from .analysis import OutcomeResult, ReportResults
 from .appendix import methods_paragraphs, outcome_appendix, software_sentence
 from .config import ReportConfig
+from .data import participants_per_study
 from .formatting import (
     MEASURES,
     capitalise,
@@ -251,14 +252,23 @@ def _characteristics(config: ReportConfig) -> dict[str, Any]:
         for key in study.model_extra or {}:
             if key not in extra_keys:
                 extra_keys.append(key)
-    header = ["Study", "Design", *[key.replace("_", " ").capitalize() for key in extra_keys]]
+    participants = participants_per_study(config)
+    extra_keys = [key for key in extra_keys if key != "participants"]
+    header = [
+        "Study",
+        "Design",
+        "Participants",
+        *[key.replace("_", " ").capitalize() for key in extra_keys],
+    ]
     rows = []
     for study in config.studies:
         extras = study.model_extra or {}
+        count = participants.get(study.id)
         rows.append(
             [
                 study.label,
                 study.design or "\u2013",
+                f"{count:,}" if count is not None else "\u2013",
                 *[_attribute(extras.get(key)) for key in extra_keys],
             ]
         )

@@ -18,7 +18,7 @@ import numpy as np
 from .analysis import OutcomeResult, StudyResult
 from .formatting import MEASURES, SHORT_METHOD_NAMES, effect_value, heterogeneity_line, number
 
-ROW_HEIGHT_INCHES = 0.26
+ROW_HEIGHT_INCHES = 0.24
 FIGURE_WIDTH_INCHES = 7.0
 INK = "#1a1a1a"
 SQUARE_COLOUR = "#3d4f63"

@@ -66,4 +66,6 @@ def render_pdf(html: str) -> bytes:
 
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    from .pdftags import repair_structure
+
+    return repair_structure(document.write_pdf(pdf_variant="pdf/ua-1"))
