@@ -126,6 +126,28 @@ class GenericRow(_Strict):
     ci_upper: float | None = Field(None, description="Upper bound of its 95% CI.")
 
 
+class CertaintyRating(_Strict):
+    """`certainty:` the editor's GRADE rating of an outcome."""
+
+    level: Literal["high", "moderate", "low", "very_low"] = Field(
+        description="GRADE certainty: high, moderate, low or very_low."
+    )
+    reasons: list[
+        Literal[
+            "risk_of_bias",
+            "inconsistency",
+            "indirectness",
+            "imprecision",
+            "publication_bias",
+            "non_randomised",
+            "large_effect",
+            "dose_response",
+            "plausible_confounding",
+        ]
+    ] = Field(default_factory=list, description="Why the level was lowered (or raised).")
+    note: Text | None = Field(None, description="A sentence explaining the rating.")
+
+
 class Sensitivity(_Strict):
     """A named re-analysis shown beside the main result."""
 
@@ -164,6 +186,9 @@ class _OutcomeBase(_Strict):
         None, description="A study attribute: fit one model per value and test the difference."
     )
     sensitivity: list[Sensitivity] = Field(default_factory=list, description="Named re-analyses.")
+    certainty: CertaintyRating | None = Field(
+        None, description="GRADE rating; if omitted, reportgen's suggestion is used and says so."
+    )
     small_study_min_k: int = Field(
         10, strict=True, ge=3, description="Run small-study tests from this many studies."
     )

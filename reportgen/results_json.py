@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from .analysis import OutcomeResult, ReportResults, SubResult
+from .certainty import certainty_of
 from .config import ReportConfig
 from .context import statement
 from .fitting import NaturalScale
@@ -29,7 +30,7 @@ def results_document(
     return {
         "schema_version": SCHEMA_VERSION,
         "report": report,
-        "outcomes": [_outcome(r) for r in results.outcomes],
+        "outcomes": [_outcome(r, [s.design for s in config.studies]) for r in results.outcomes],
         "generator": {"software": provenance.as_dict(), "config_sha256": config_sha256},
     }
 
@@ -85,7 +86,17 @@ def _sub_result(result: SubResult) -> dict[str, Any]:
     }
 
 
-def _outcome(result: OutcomeResult) -> dict[str, Any]:
+def _certainty(rating) -> dict[str, Any]:
+    return {
+        "level": rating.level,
+        "reasons": list(rating.reasons),
+        "source": rating.source,
+        "note": rating.note,
+        "suggested": {"level": rating.suggested_level, "reasons": list(rating.suggested_reasons)},
+    }
+
+
+def _outcome(result: OutcomeResult, designs: list) -> dict[str, Any]:
     model, outcome = result.model, result.outcome
     document: dict[str, Any] = {
         "id": outcome.id,
@@ -119,6 +130,7 @@ def _outcome(result: OutcomeResult) -> dict[str, Any]:
         "leave_one_out": [{"omitted": r.label, **_sub_result(r)} for r in result.leave_one_out],
         "sensitivity": [{"name": r.label, **_sub_result(r)} for r in result.sensitivity],
         "statement": dict(zip(("key", "text"), statement(result), strict=True)),
+        "certainty": _certainty(certainty_of(result, designs)),
         "notes": list(result.notes),
     }
     if result.subgroups is not None:
