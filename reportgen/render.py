@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import formatting
+from .errors import ReportgenError
 from .paths import templates_dir
 
 REPORT_TEMPLATE = "report.html.j2"
@@ -62,10 +63,18 @@ def render_pdf(html: str) -> bytes:
     can neither reach the network nor read files named by an editor.
     """
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    from .pdftags import repair_structure
 
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    from .pdftags import repair_structure
+    try:
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it ours
+        raise RefusedResource(f"the report tried to load an outside resource: {error}") from None
+    return repair_structure(pdf)
 
-    return repair_structure(document.write_pdf(pdf_variant="pdf/ua-1"))
+
+class RefusedResource(ReportgenError):
+    """The report referred to something other than inline data; nothing was fetched."""
