@@ -266,6 +266,14 @@ def outcome_appendix(result: OutcomeResult, figures: dict[str, str]) -> dict[str
         trimfill = small.trimfill
         context["small_study"] = {
             "funnel_src": _figure(figures[f"{outcome.id}-funnel"]),
+            "funnel_rows": [
+                {"label": s.label, "effect": number(s.yi, 3), "se": number(s.vi**0.5, 3)}
+                for s in result.studies
+            ]
+            + [
+                {"label": f"Imputed study {i + 1}", "effect": number(y, 3), "se": number(v**0.5, 3)}
+                for i, (y, v) in enumerate(zip(trimfill.filled_yi, trimfill.filled_vi, strict=True))
+            ],
             "funnel_alt": (
                 f"Funnel plot of {plural(result.k, 'study', 'studies')}; trim and "
                 f"fill imputed {trimfill.k0} on the {trimfill.side}."
