@@ -46,8 +46,9 @@ PREDICTION_INTERVAL = (
 def software_sentence(provenance: Provenance) -> str:
     return (
         f"Software: {provenance.software_line}. reportgen's effect sizes and pooled results are "
-        "tested against R's metafor package (escalc, rma, rma.mh, rma.peto, confint, leave1out, "
-        "regtest, ranktest, trimfill) to at least six significant digits."
+        "tested against R's metafor package (Viechtbauer 2010: escalc, rma, rma.mh, rma.peto, "
+        "rma.glmm, confint, leave1out, regtest, ranktest, trimfill) to at least six significant "
+        "digits. Certainty of evidence follows GRADE (Guyatt et al. 2008)."
     )
 
 

@@ -14,6 +14,7 @@ from .absolute import control_risk, treated_risk
 from .analysis import OutcomeResult, ReportResults
 from .appendix import methods_paragraphs, outcome_appendix, software_sentence
 from .certainty import certainty_of, reasons_text
+from .citations import methods_references
 from .config import ReportConfig
 from .data import participants_per_study
 from .formatting import (
@@ -75,7 +76,8 @@ def build_context(
         "side_effects": [_finding(r) for r in side_effects],
         "evidence": _evidence_sentences(config, results),
         "study_details": _study_details(config, results),
-        "methods": [*methods_paragraphs(results), software_sentence(provenance)],
+        "methods": (methods := [*methods_paragraphs(results), software_sentence(provenance)]),
+        "methods_references": methods_references(methods),
         "outcomes": [outcome_appendix(r, figures) for r in results.outcomes],
         "characteristics": _characteristics(config),
         "references": _references(config),
