@@ -24,16 +24,18 @@ LEVEL_SYMBOLS = {
     "low": "\u2295\u2295\u25ef\u25ef",
     "very_low": "\u2295\u25ef\u25ef\u25ef",
 }
+# Plain words: these finish the patient sentence "We are not confident in this number because
+# of ..." and fill the certainty column of the brief.
 REASON_WORDS = {
-    "risk_of_bias": "risk of bias",
-    "inconsistency": "results differ between studies",
-    "indirectness": "indirectness",
-    "imprecision": "imprecision",
-    "publication_bias": "possible publication bias",
-    "non_randomised": "non-randomised studies",
-    "large_effect": "large effect",
-    "dose_response": "dose-response gradient",
-    "plausible_confounding": "plausible confounding would reduce the effect",
+    "risk_of_bias": "how the studies were done",
+    "inconsistency": "results that differ a lot between studies",
+    "indirectness": "studies that may not match your situation",
+    "imprecision": "small studies with few events",
+    "publication_bias": "studies that may not have been published",
+    "non_randomised": "studies without groups chosen by chance",
+    "large_effect": "a large effect",
+    "dose_response": "a dose-response gradient",
+    "plausible_confounding": "bias that would shrink the effect",
 }
 OPTIMAL_EVENTS = 300
 RATE_CI_WIDTH = 0.20
@@ -123,4 +125,7 @@ def certainty_of(result: OutcomeResult, designs: list[str | None]) -> Certainty:
 
 
 def reasons_text(reasons: tuple[str, ...]) -> str:
-    return ", ".join(REASON_WORDS[r] for r in reasons) if reasons else "no serious concerns"
+    """'a, b and c' in plain words; 'no serious concerns' for none."""
+    from .formatting import join_words
+
+    return join_words([REASON_WORDS[r] for r in reasons]) if reasons else "no serious concerns"

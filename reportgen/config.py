@@ -148,6 +148,14 @@ class CertaintyRating(_Strict):
     note: Text | None = Field(None, description="A sentence explaining the rating.")
 
 
+class Thresholds(_Strict):
+    """`thresholds:` what counts as a small, moderate and large effect for this outcome."""
+
+    small: float = Field(gt=0, description="Smallest important effect (ratios: 0.1 = 10%).")
+    moderate: float = Field(gt=0, description="A moderate effect.")
+    large: float = Field(gt=0, description="A large effect.")
+
+
 class Sensitivity(_Strict):
     """A named re-analysis shown beside the main result."""
 
@@ -188,6 +196,11 @@ class _OutcomeBase(_Strict):
     sensitivity: list[Sensitivity] = Field(default_factory=list, description="Named re-analyses.")
     certainty: CertaintyRating | None = Field(
         None, description="GRADE rating; if omitted, reportgen's suggestion is used and says so."
+    )
+    thresholds: Thresholds | None = Field(
+        None,
+        description="Sizes of effect for the summary statement (defaults: ratios 0.1/0.25/0.5 "
+        "relative change, RD 0.01/0.05/0.10, SMD 0.2/0.5/0.8).",
     )
     small_study_min_k: int = Field(
         10, strict=True, ge=3, description="Run small-study tests from this many studies."

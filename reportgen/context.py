@@ -22,9 +22,7 @@ from .formatting import (
     capitalise,
     count_words,
     effect_value,
-    frequency_scale,
     heterogeneity_words,
-    interval,
     join_words,
     natural_frequency,
     per_scale,
@@ -33,6 +31,7 @@ from .formatting import (
 )
 from .load import LoadedConfig
 from .provenance import Provenance
+from .statements import outcome_statement
 from .versions import VersionInfo
 
 # Plain explanations of common study designs, matched on words in a study's `design`.
@@ -72,8 +71,8 @@ def build_context(
         "headline": config.text.headline or _headline(config, findings or list(results.outcomes)),
         "text": config.text,
         "question": report.question,
-        "findings": [_finding(r) for r in findings],
-        "side_effects": [_finding(r) for r in side_effects],
+        "findings": [_finding(r, config) for r in findings],
+        "side_effects": [_finding(r, config) for r in side_effects],
         "evidence": _evidence_sentences(config, results),
         "study_details": _study_details(config, results),
         "methods": (methods := [*methods_paragraphs(results), software_sentence(provenance)]),
@@ -133,7 +132,7 @@ def _brief(
                 "certainty_word": rating.word,
                 "certainty_source": "" if rating.source == "editor" else "suggested by reportgen",
                 "certainty_reasons": reasons_text(rating.reasons),
-                "statement": statement(result)[1],
+                "statement": outcome_statement(result, config).text,
             }
         )
     cite_version = f", version {version.version}" if version else ""
@@ -220,38 +219,18 @@ def _is_side_effect(result: OutcomeResult) -> bool:
 
 def _headline(config: ReportConfig, outcomes: list[OutcomeResult]) -> str:
     first = outcomes[0]
-    if first.outcome.type == "proportion":
-        sentence = f"{natural_frequency(first.pooled.estimate)} {first.outcome.plain_label}"
-    else:
-        sentence = _comparison_sentence(first).rstrip(".")
-        sentence = sentence[:1].lower() + sentence[1:]
+    if first.outcome.type != "proportion":
+        # The phrase-table statement already names the treatment.
+        return outcome_statement(first, config).text.split(". ")[0].rstrip(".")
+    sentence = f"{natural_frequency(first.pooled.estimate)} {first.outcome.plain_label}"
     if config.report.intervention:
         return f"{capitalise(config.report.intervention)}: {sentence}"
     return capitalise(sentence)
 
 
-def statement(result: OutcomeResult) -> tuple[str, str]:
-    """An outcome's summary sentence and the key that decides whether it changed between
-    versions: the rounded rate of a single-arm outcome, or the direction of a comparative one
-    (lower, higher, or uncertain when the 95% CI includes no effect)."""
-    pooled = result.pooled
-    if result.outcome.type == "proportion":
-        frequency = natural_frequency(pooled.estimate)
-        sentence = (
-            f"{capitalise(frequency)} (95% CI {interval(pooled.ci_lower, pooled.ci_upper)})"
-            f" {result.outcome.plain_label}."
-        )
-        return f"rate:{per_scale(pooled.estimate, 100)}", sentence
-    null = MEASURES[result.outcome.measure].null
-    direction = (
-        "lower" if pooled.ci_upper < null else "higher" if pooled.ci_lower > null else "uncertain"
-    )
-    return f"direction:{direction}", _comparison_sentence(result)
-
-
-def _finding(result: OutcomeResult) -> dict[str, Any]:
-    """One outcome in the patient summary: a sentence with numbers and its 95% CI."""
-    sentence = statement(result)[1]
+def _finding(result: OutcomeResult, config: ReportConfig) -> dict[str, Any]:
+    """One outcome in the patient summary: its statement with the numbers behind it."""
+    sentence = outcome_statement(result, config).text
     return {
         "id": result.outcome.id,
         "label": result.outcome.label,
@@ -264,28 +243,6 @@ def _finding(result: OutcomeResult) -> dict[str, Any]:
             else None
         ),
     }
-
-
-def _comparison_sentence(result: OutcomeResult) -> str:
-    """A comparative result: for two-arm counts, natural frequencies in both groups at the
-    studies' overall control-group risk; otherwise the pooled effect with its CI."""
-    outcome, pooled = result.outcome, result.pooled
-    display = MEASURES[outcome.measure if outcome.method != "PETO" else "PETO"]
-    effect = (
-        f"{display.name} {effect_value(pooled.estimate, outcome.measure)} (95% CI "
-        f"{effect_value(pooled.ci_lower, outcome.measure)} to "
-        f"{effect_value(pooled.ci_upper, outcome.measure)})"
-    )
-    if outcome.type == "binary":
-        control = control_risk(result)
-        treated = treated_risk(control, pooled.estimate, outcome.measure)
-        scale = frequency_scale(control)
-        return (
-            f"About {per_scale(treated, scale)} in {scale:,} people {outcome.plain_label} with "
-            f"the treatment, compared with {per_scale(control, scale)} in {scale:,} without it "
-            f"({effect})."
-        )
-    return f"{capitalise(effect)} for {outcome.label.lower()}."
 
 
 def _evidence_sentences(config: ReportConfig, results: ReportResults) -> list[str]:

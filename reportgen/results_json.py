@@ -14,10 +14,10 @@ from typing import Any
 from .analysis import OutcomeResult, ReportResults, SubResult
 from .certainty import certainty_of
 from .config import ReportConfig
-from .context import statement
 from .fitting import NaturalScale
 from .pooling import PoolResult
 from .provenance import Provenance
+from .statements import outcome_statement, phrase_table
 
 SCHEMA_VERSION = 1
 
@@ -30,7 +30,7 @@ def results_document(
     return {
         "schema_version": SCHEMA_VERSION,
         "report": report,
-        "outcomes": [_outcome(r, [s.design for s in config.studies]) for r in results.outcomes],
+        "outcomes": [_outcome(r, config) for r in results.outcomes],
         "generator": {"software": provenance.as_dict(), "config_sha256": config_sha256},
     }
 
@@ -96,8 +96,10 @@ def _certainty(rating) -> dict[str, Any]:
     }
 
 
-def _outcome(result: OutcomeResult, designs: list) -> dict[str, Any]:
+def _outcome(result: OutcomeResult, config: ReportConfig) -> dict[str, Any]:
     model, outcome = result.model, result.outcome
+    designs = [study.design for study in config.studies]
+    statement = outcome_statement(result, config)
     document: dict[str, Any] = {
         "id": outcome.id,
         "label": outcome.label,
@@ -129,7 +131,11 @@ def _outcome(result: OutcomeResult, designs: list) -> dict[str, Any]:
         ],
         "leave_one_out": [{"omitted": r.label, **_sub_result(r)} for r in result.leave_one_out],
         "sensitivity": [{"name": r.label, **_sub_result(r)} for r in result.sensitivity],
-        "statement": dict(zip(("key", "text"), statement(result), strict=True)),
+        "statement": {
+            "key": statement.key,
+            "text": statement.text,
+            "phrase_table_version": phrase_table()["version"],
+        },
         "certainty": _certainty(certainty_of(result, designs)),
         "notes": list(result.notes),
     }
