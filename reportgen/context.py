@@ -7,6 +7,7 @@ rounding; every number a reader sees is formatted here from a computed value or 
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from typing import Any
 
@@ -22,6 +23,7 @@ from .formatting import (
     capitalise,
     count_words,
     effect_value,
+    frequency_scale,
     heterogeneity_words,
     join_words,
     natural_frequency,
@@ -29,6 +31,7 @@ from .formatting import (
     percent,
     plural,
 )
+from .icons import icon_array_svg
 from .load import LoadedConfig
 from .provenance import Provenance
 from .statements import outcome_statement
@@ -228,10 +231,45 @@ def _headline(config: ReportConfig, outcomes: list[OutcomeResult]) -> str:
     return capitalise(sentence)
 
 
+def _icon_arrays(result: OutcomeResult) -> list[dict[str, str]]:
+    """Icon arrays of 100 people: one for a rate, two (with and without treatment) for two-arm
+    counts when the risks are common enough to show in 100 people."""
+    outcome, pooled = result.outcome, result.pooled
+    if outcome.type == "proportion":
+        groups = [("", per_scale(pooled.estimate, 100))]
+    elif outcome.type == "binary" and frequency_scale(control_risk(result)) == 100:
+        control = control_risk(result)
+        groups = [
+            (
+                "With the treatment",
+                per_scale(treated_risk(control, pooled.estimate, outcome.measure), 100),
+            ),
+            ("Without the treatment", per_scale(control, 100)),
+        ]
+    else:
+        return []
+    arrays = []
+    for caption, count in groups:
+        alt = (
+            f"{caption + ': ' if caption else ''}a picture of 100 people, {count} of them "
+            f"filled in: about {count} in 100 people {outcome.plain_label}."
+        )
+        svg = icon_array_svg(count, 100, alt)
+        arrays.append(
+            {
+                "caption": caption,
+                "alt": alt,
+                "src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+            }
+        )
+    return arrays
+
+
 def _finding(result: OutcomeResult, config: ReportConfig) -> dict[str, Any]:
     """One outcome in the patient summary: its statement with the numbers behind it."""
     sentence = outcome_statement(result, config).text
     return {
+        "icons": _icon_arrays(result),
         "id": result.outcome.id,
         "label": result.outcome.label,
         "definition": result.outcome.definition,

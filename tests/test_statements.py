@@ -101,3 +101,12 @@ def test_single_arm_sentences(level, start):
 
 def test_phrase_table_is_versioned():
     assert isinstance(phrase_table()["version"], int)
+
+
+def test_icon_array_fills_the_right_number_of_people():
+    from reportgen.icons import icon_array_svg
+
+    svg = icon_array_svg(64, 100, "about 64 in 100 people responded")
+    assert svg.count("<circle") == 100
+    assert svg.count('fill="#1f3a5f"') == 64
+    assert "<title>about 64 in 100 people responded</title>" in svg
