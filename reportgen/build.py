@@ -80,6 +80,9 @@ def build_report(
     version = compare(previous, document, loaded.config.report.updated)
     document["report"].update(version=version.version, updated=version.updated)
     document["changelog"] = list(version.changelog)
+    from .placeholders import render_editorial_text
+
+    text = render_editorial_text(loaded, document)
     with timer.stage("figures"):
         from .figures import draw_figures
 
@@ -92,7 +95,7 @@ def build_report(
             from .context import build_context
             from .render import render_html
 
-            html = render_html(build_context(loaded, results, figures, provenance, version))
+            html = render_html(build_context(loaded, results, figures, provenance, version, text))
         if "html" in formats:
             files["report.html"] = html.encode("utf-8")
         if "pdf" in formats:

@@ -60,6 +60,7 @@ def build_context(
     figures: dict[str, str],
     provenance: Provenance,
     version: VersionInfo | None = None,
+    text: Any = None,
 ) -> dict[str, Any]:
     """Everything the report template shows, as display-ready values."""
     config = loaded.config
@@ -71,8 +72,9 @@ def build_context(
         "title": report.title,
         "report_id": report.id,
         "banner": BANNER if report.illustrative else None,
-        "headline": config.text.headline or _headline(config, findings or list(results.outcomes)),
-        "text": config.text,
+        "headline": (text or config.text).headline
+        or _headline(config, findings or list(results.outcomes)),
+        "text": text or config.text,
         "question": report.question,
         "findings": [_finding(r, config) for r in findings],
         "side_effects": [_finding(r, config) for r in side_effects],

@@ -31,6 +31,7 @@ class LoadedConfig:
     path: Path
     sha256: str
     sources: tuple[Path, ...] = ()
+    document: PositionedDocument | None = None  # where each key is, for later error messages
 
 
 def load_config(path: str | Path) -> LoadedConfig:
@@ -60,7 +61,7 @@ def load_config(path: str | Path) -> LoadedConfig:
         config = None
     if problems or config is None:
         raise ConfigError(_unique(problems))
-    return LoadedConfig(config, path, hashlib.sha256(raw).hexdigest(), sources)
+    return LoadedConfig(config, path, hashlib.sha256(raw).hexdigest(), sources, document)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -57,8 +57,10 @@ def test_sizes_and_directions_from_thresholds(size, direction):
 @pytest.mark.parametrize(("size", "direction"), list(SIZED))
 def test_every_cell_of_the_table(level, size, direction):
     statement = comparative_statement(SIZED[(size, direction)], level, "X")
-    words = {"increase": ("increases", "increase", "increase"),
-             "decrease": ("reduces", "reduce", "reduction")}[direction]
+    words = {
+        "increase": ("increases", "increase", "increase"),
+        "decrease": ("reduces", "reduce", "reduction"),
+    }[direction]
     if level == "very_low":
         expected = "The evidence is very uncertain about the effect of X on deaths."
     else:
@@ -77,8 +79,10 @@ def test_ci_crossing_no_effect_with_important_effects_is_never_no_difference(lev
 
 def test_ci_crossing_no_effect_but_only_trivial_effects_is_little_to_no_difference():
     assert classify(result(1.00, 0.96, 1.04)) == ("trivial", "increase")
-    assert "little to no difference" in comparative_statement(
-        result(1.00, 0.96, 1.04), "moderate", "X").text
+    assert (
+        "little to no difference"
+        in comparative_statement(result(1.00, 0.96, 1.04), "moderate", "X").text
+    )
 
 
 def test_thresholds_from_the_config_and_differences():
@@ -90,11 +94,15 @@ def test_thresholds_from_the_config_and_differences():
     assert classify(result(-6.0, -12.0, 1.0, "MD")) == ("uncertain", "decrease")
 
 
-@pytest.mark.parametrize(("level", "start"), [
-    ("high", "We are confident"), ("moderate", "We are fairly confident"),
-    ("low", "We are not confident in this number because of small studies"),
-    ("very_low", "We are very unsure about this number because of small studies"),
-])
+@pytest.mark.parametrize(
+    ("level", "start"),
+    [
+        ("high", "We are confident"),
+        ("moderate", "We are fairly confident"),
+        ("low", "We are not confident in this number because of small studies"),
+        ("very_low", "We are very unsure about this number because of small studies"),
+    ],
+)
 def test_single_arm_sentences(level, start):
     assert single_arm_statement(level, "small studies").startswith(start)
 
