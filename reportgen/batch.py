@@ -32,15 +32,18 @@ class Outcome:
     updated: str | None = None
     config_sha256: str | None = None
     sources: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
-def _build_one(config: Path, out: Path, formats: tuple[str, ...]) -> Outcome:
+def _build_one(
+    config: Path, out: Path, formats: tuple[str, ...], allow_untraced: bool = False
+) -> Outcome:
     """Build one report; a user error becomes a failed outcome (the old report stays)."""
     from .build import build_report
     from .errors import UserError
 
     try:
-        built = build_report(config, out, formats)
+        built = build_report(config, out, formats, allow_untraced_numbers=allow_untraced)
     except UserError as error:
         return Outcome(config, FAILED, str(error))
     return Outcome(
@@ -53,6 +56,7 @@ def _build_one(config: Path, out: Path, formats: tuple[str, ...]) -> Outcome:
         built.updated,
         built.config_sha256,
         built.sources,
+        built.warnings,
     )
 
 
@@ -62,6 +66,7 @@ def run(
     formats: tuple[str, ...],
     force: bool = False,
     jobs: int = 1,
+    allow_untraced: bool = False,
     echo: Callable[[str], None] = print,
     echo_error: Callable[[str], None] | None = None,
 ) -> list[Outcome]:
@@ -96,10 +101,12 @@ def run(
             else:
                 todo.append(config)
         progress = _Progress(len(todo), echo_error)
-        for outcome in _build_all(todo, out, formats, jobs):
+        for outcome in _build_all(todo, out, formats, jobs, allow_untraced):
             outcomes.append(outcome)
             progress.step()
             if outcome.status == BUILT:
+                for warning in outcome.warnings:
+                    echo_error(f"warning: {warning}")
                 echo(f"built     {config_line(outcome)}")
                 state.entries[outcome.config.as_posix()] = {
                     "config_sha256": outcome.config_sha256,
@@ -127,14 +134,22 @@ def config_line(outcome: Outcome) -> str:
     return f"{outcome.config} -> {outcome.detail}/ (version {outcome.version})"
 
 
-def _build_all(configs: list[Path], out: Path, formats: tuple[str, ...], jobs: int):
+def _build_all(
+    configs: list[Path],
+    out: Path,
+    formats: tuple[str, ...],
+    jobs: int,
+    allow_untraced: bool = False,
+):
     if jobs <= 1 or len(configs) <= 1:
         for config in configs:
-            yield _build_one(config, out, formats)
+            yield _build_one(config, out, formats, allow_untraced)
         return
     # fork: workers start with reportgen's modules already imported.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(_build_one, config, out, formats) for config in configs]
+        futures = [
+            pool.submit(_build_one, config, out, formats, allow_untraced) for config in configs
+        ]
         for future in futures:
             yield future.result()
 

@@ -37,6 +37,71 @@ class BuiltReport:
     updated: str | None
     config_sha256: str
     sources: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def check_summary(loaded, text, html: str, render, document: dict, allow_untraced: bool):
+    """Trace the numbers of the rendered patient summary (see ``faithfulness``); raise a
+    ``ConfigError`` quoting each untraced sentence unless ``allow_untraced``."""
+    import re
+
+    from .errors import ConfigError, Problem
+    from .faithfulness import check_numbers, structured_config_text
+
+    def summary_of(page: str) -> str:
+        match = re.search(r'<section id="summary".*?</section>', page, re.S)
+        return match.group(0) if match else ""
+
+    blank = text.model_copy(
+        update={
+            "headline": None,
+            "key_takeaway": None,
+            "context": None,
+            "what_it_means": None,
+            "caveats": [],
+            "faq": [],
+        }
+    )
+    result = check_numbers(
+        summary_of(html), summary_of(render(blank)), structured_config_text(loaded.config), document
+    )
+    problems = []
+    for token, sentence in result.untraced:
+        file, line, key = _text_location(loaded, text, sentence)
+        problems.append(
+            Problem(
+                file,
+                line,
+                key,
+                f"the number {token!r} matches no computed "
+                f"result or config field: \u201c{sentence}\u201d",
+            )
+        )
+    if problems and not allow_untraced:
+        raise ConfigError(problems)
+    return SummaryChecks(result, tuple(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class SummaryChecks:
+    numbers: object
+    warnings: tuple[str, ...]
+
+
+def _text_location(loaded, text, sentence: str) -> tuple[str, int, str]:
+    """Where in the config the editor wrote ``sentence`` (the text section if not found)."""
+    fields = [
+        (("text", name), getattr(text, name))
+        for name in ("headline", "key_takeaway", "context", "what_it_means")
+    ]
+    fields += [(("text", "caveats", i), c) for i, c in enumerate(text.caveats)]
+    fields += [(("text", "faq", i, "answer"), f.answer) for i, f in enumerate(text.faq)]
+    fields += [(("text", "faq", i, "question"), f.question) for i, f in enumerate(text.faq)]
+    document = loaded.document
+    for path, value in fields:
+        if value and sentence[:40] in " ".join(value.split()):
+            return document.locate(path) if document else (str(loaded.path), 0, "")
+    return document.locate(("text",)) if document else (str(loaded.path), 0, "text")
 
 
 def _previous_results(folder: Path) -> dict | None:
@@ -51,6 +116,7 @@ def build_report(
     out_dir: str | Path = "output",
     formats: Iterable[str] = FORMATS,
     timer: StageTimer | None = None,
+    allow_untraced_numbers: bool = False,
 ) -> BuiltReport:
     """Validate, analyse, draw, render and publish one report to ``<out_dir>/<report.id>/``.
 
@@ -58,6 +124,7 @@ def build_report(
     """
     timer = timer or StageTimer()
     formats = tuple(formats)
+    warnings: tuple[str, ...] = ()
     out = Path(out_dir)
     with timer.stage("validate"):
         from .load import load_config
@@ -95,7 +162,15 @@ def build_report(
             from .context import build_context
             from .render import render_html
 
-            html = render_html(build_context(loaded, results, figures, provenance, version, text))
+            def render(editorial, checks=None) -> str:
+                return render_html(
+                    build_context(loaded, results, figures, provenance, version, editorial, checks)
+                )
+
+            html = render(text)
+            checks = check_summary(loaded, text, html, render, document, allow_untraced_numbers)
+            warnings = checks.warnings
+            html = render(text, checks)
         if "html" in formats:
             files["report.html"] = html.encode("utf-8")
         if "pdf" in formats:
@@ -138,4 +213,5 @@ def build_report(
         version.updated,
         loaded.sha256,
         tuple(sources),
+        warnings,
     )

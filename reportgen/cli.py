@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
         help="rebuild every report, even those whose inputs are unchanged",
     )
     build.add_argument(
+        "--allow-untraced-numbers",
+        action="store_true",
+        help="publish even if a number in the summary matches no computed value or config "
+        "field (a warning instead of an error)",
+    )
+    build.add_argument(
         "--jobs",
         type=_jobs,
         default=1,
@@ -125,7 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(paths)
     if args.command == "watch":
         return _watch(paths, Path(args.out), args.formats)
-    return _build(paths, Path(args.out), args.formats, args.force, args.jobs)
+    return _build(
+        paths, Path(args.out), args.formats, args.force, args.jobs, args.allow_untraced_numbers
+    )
 
 
 def _validate(paths: list[Path]) -> int:
@@ -144,10 +152,17 @@ def _validate(paths: list[Path]) -> int:
     return EXIT_USER_ERROR if failed else EXIT_OK
 
 
-def _build(paths: list[Path], out: Path, formats: tuple[str, ...], force: bool, jobs: int) -> int:
+def _build(
+    paths: list[Path],
+    out: Path,
+    formats: tuple[str, ...],
+    force: bool,
+    jobs: int,
+    allow_untraced: bool = False,
+) -> int:
     from .batch import FAILED, run
 
-    outcomes = run(paths, out, formats, force=force, jobs=jobs)
+    outcomes = run(paths, out, formats, force=force, jobs=jobs, allow_untraced=allow_untraced)
     counts = {
         status: sum(o.status == status for o in outcomes)
         for status in ("built", "unchanged", FAILED)

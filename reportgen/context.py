@@ -61,6 +61,7 @@ def build_context(
     provenance: Provenance,
     version: VersionInfo | None = None,
     text: Any = None,
+    checks: Any = None,
 ) -> dict[str, Any]:
     """Everything the report template shows, as display-ready values."""
     config = loaded.config
@@ -88,6 +89,7 @@ def build_context(
         "source": report.source,
         "source_url": report.source_url,
         "version": _version_context(version),
+        "checks": _checks_context(checks),
         "brief": _brief(config, results, version),
         "provenance": {
             "config_file": loaded.path.name,
@@ -196,6 +198,20 @@ def _absolute_text(result: OutcomeResult) -> str:
         f"{per_scale(control, 1000)} per 1,000 without, {per_scale(treated[0], 1000)} with: "
         f"{signed(differences[0])} per 1,000 ({signed(low)} to {signed(high)})"
     )
+
+
+def _checks_context(checks: Any) -> dict[str, Any] | None:
+    """What the summary checks found, for the appendix."""
+    if checks is None:
+        return None
+    numbers = checks.numbers
+    return {
+        "numbers": (
+            f"{numbers.checked} numbers in the summary were checked; {numbers.traced} "
+            "trace back to the analysis or to the config's data and metadata."
+        ),
+        "untraced": [f"{token} in \u201c{sentence}\u201d" for token, sentence in numbers.untraced],
+    }
 
 
 def _version_context(version: VersionInfo | None) -> dict[str, Any] | None:
