@@ -36,14 +36,20 @@ class Outcome:
 
 
 def _build_one(
-    config: Path, out: Path, formats: tuple[str, ...], allow_untraced: bool = False
+    config: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    allow_untraced: bool = False,
+    strict: bool = False,
 ) -> Outcome:
     """Build one report; a user error becomes a failed outcome (the old report stays)."""
     from .build import build_report
     from .errors import UserError
 
     try:
-        built = build_report(config, out, formats, allow_untraced_numbers=allow_untraced)
+        built = build_report(
+            config, out, formats, allow_untraced_numbers=allow_untraced, strict=strict
+        )
     except UserError as error:
         return Outcome(config, FAILED, str(error))
     return Outcome(
@@ -67,6 +73,7 @@ def run(
     force: bool = False,
     jobs: int = 1,
     allow_untraced: bool = False,
+    strict: bool = False,
     echo: Callable[[str], None] = print,
     echo_error: Callable[[str], None] | None = None,
 ) -> list[Outcome]:
@@ -101,7 +108,7 @@ def run(
             else:
                 todo.append(config)
         progress = _Progress(len(todo), echo_error)
-        for outcome in _build_all(todo, out, formats, jobs, allow_untraced):
+        for outcome in _build_all(todo, out, formats, jobs, allow_untraced, strict):
             outcomes.append(outcome)
             progress.step()
             if outcome.status == BUILT:
@@ -140,15 +147,17 @@ def _build_all(
     formats: tuple[str, ...],
     jobs: int,
     allow_untraced: bool = False,
+    strict: bool = False,
 ):
     if jobs <= 1 or len(configs) <= 1:
         for config in configs:
-            yield _build_one(config, out, formats, allow_untraced)
+            yield _build_one(config, out, formats, allow_untraced, strict)
         return
     # fork: workers start with reportgen's modules already imported.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
         futures = [
-            pool.submit(_build_one, config, out, formats, allow_untraced) for config in configs
+            pool.submit(_build_one, config, out, formats, allow_untraced, strict)
+            for config in configs
         ]
         for future in futures:
             yield future.result()

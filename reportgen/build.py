@@ -40,7 +40,9 @@ class BuiltReport:
     warnings: tuple[str, ...] = ()
 
 
-def check_summary(loaded, text, html: str, render, document: dict, allow_untraced: bool):
+def check_summary(
+    loaded, text, html: str, render, document: dict, allow_untraced: bool, strict: bool = False
+):
     """Trace the numbers of the rendered patient summary (see ``faithfulness``); raise a
     ``ConfigError`` quoting each untraced sentence unless ``allow_untraced``."""
     import re
@@ -79,13 +81,36 @@ def check_summary(loaded, text, html: str, render, document: dict, allow_untrace
         )
     if problems and not allow_untraced:
         raise ConfigError(problems)
-    return SummaryChecks(result, tuple(str(p) for p in problems))
+    from .readability import measure
+
+    readability = measure(summary_of(html))
+    target = loaded.config.report.reading_grade
+    notes = [str(p) for p in problems]
+    if readability.grade > target:
+        hardest = "; ".join(
+            f"\u201c{sentence}\u201d (grade {grade:g})" for grade, sentence in readability.hardest
+        )
+        message = (
+            f"the summary reads at grade {readability.grade:g}, above the target of "
+            f"{target:g}; hardest sentences: {hardest}"
+        )
+        file, line, key = (
+            loaded.document.locate(("report", "reading_grade"))
+            if loaded.document
+            else (str(loaded.path), 0, "report.reading_grade")
+        )
+        if strict:
+            raise ConfigError([Problem(file, line, key, message)])
+        notes.append(str(Problem(file, line, key, message)))
+    return SummaryChecks(result, tuple(notes), readability, target)
 
 
 @dataclass(frozen=True)
 class SummaryChecks:
     numbers: object
     warnings: tuple[str, ...]
+    readability: object = None
+    reading_target: float = 8
 
 
 def _text_location(loaded, text, sentence: str) -> tuple[str, int, str]:
@@ -117,6 +142,7 @@ def build_report(
     formats: Iterable[str] = FORMATS,
     timer: StageTimer | None = None,
     allow_untraced_numbers: bool = False,
+    strict: bool = False,
 ) -> BuiltReport:
     """Validate, analyse, draw, render and publish one report to ``<out_dir>/<report.id>/``.
 
@@ -168,7 +194,9 @@ def build_report(
                 )
 
             html = render(text)
-            checks = check_summary(loaded, text, html, render, document, allow_untraced_numbers)
+            checks = check_summary(
+                loaded, text, html, render, document, allow_untraced_numbers, strict
+            )
             warnings = checks.warnings
             html = render(text, checks)
         if "html" in formats:

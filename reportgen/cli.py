@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
         help="rebuild every report, even those whose inputs are unchanged",
     )
     build.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail a report whose summary reads above its target grade (default: a warning)",
+    )
+    build.add_argument(
         "--allow-untraced-numbers",
         action="store_true",
         help="publish even if a number in the summary matches no computed value or config "
@@ -132,7 +137,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "watch":
         return _watch(paths, Path(args.out), args.formats)
     return _build(
-        paths, Path(args.out), args.formats, args.force, args.jobs, args.allow_untraced_numbers
+        paths,
+        Path(args.out),
+        args.formats,
+        args.force,
+        args.jobs,
+        args.allow_untraced_numbers,
+        args.strict,
     )
 
 
@@ -159,10 +170,13 @@ def _build(
     force: bool,
     jobs: int,
     allow_untraced: bool = False,
+    strict: bool = False,
 ) -> int:
     from .batch import FAILED, run
 
-    outcomes = run(paths, out, formats, force=force, jobs=jobs, allow_untraced=allow_untraced)
+    outcomes = run(
+        paths, out, formats, force=force, jobs=jobs, allow_untraced=allow_untraced, strict=strict
+    )
     counts = {
         status: sum(o.status == status for o in outcomes)
         for status in ("built", "unchanged", FAILED)

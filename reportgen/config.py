@@ -63,6 +63,9 @@ class ReportInfo(_Strict):
     )
     authors: Text | None = Field(None, description="Who prepared this summary.")
     language: Text = Field("en", description="Language of the report, as an IETF tag.")
+    reading_grade: float = Field(
+        8, gt=0, description="Target Flesch-Kincaid grade of the patient summary (default 8)."
+    )
     illustrative: bool = Field(
         False, description="True for demonstration data: a banner on every page says so."
     )

@@ -211,7 +211,20 @@ def _checks_context(checks: Any) -> dict[str, Any] | None:
             "trace back to the analysis or to the config's data and metadata."
         ),
         "untraced": [f"{token} in \u201c{sentence}\u201d" for token, sentence in numbers.untraced],
+        "readability": _readability_text(checks),
     }
+
+
+def _readability_text(checks: Any) -> str | None:
+    r = checks.readability
+    if r is None:
+        return None
+    verdict = "meets" if r.grade <= checks.reading_target else "is above"
+    return (
+        f"Readability of the summary: Flesch-Kincaid grade {r.grade:g} ({verdict} the target "
+        f"of {checks.reading_target:g}), SMOG index {r.smog:g}, {r.words:,} words in "
+        f"{r.sentences} sentences, {r.mean_sentence_length:g} words per sentence on average."
+    )
 
 
 def _version_context(version: VersionInfo | None) -> dict[str, Any] | None:

@@ -14,8 +14,9 @@ def test_editorial_text_is_escaped(write_config, minimal_config, tmp_path):
     text = minimal_config + (
         "text:\n  key_takeaway: '<script>alert(1)</script><img src=x onerror=alert(2)>'\n"
     )
-    built = build_report(write_config(text), tmp_path / "out", formats=("html",),
-                         allow_untraced_numbers=True)
+    built = build_report(
+        write_config(text), tmp_path / "out", formats=("html",), allow_untraced_numbers=True
+    )
     html = (built.folder / "report.html").read_text()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
