@@ -10,6 +10,7 @@ import base64
 from typing import Any
 
 from .analysis import OutcomeResult, ReportResults, SubResult
+from .certainty import LEVEL_WORDS, certainty_of, reasons_text
 from .formatting import (
     MEASURES,
     METHOD_NAMES,
@@ -187,7 +188,9 @@ def _reported(data: dict) -> str:
     return f"{data['estimate']:g} ({data['ci_lower']:g} to {data['ci_upper']:g})"
 
 
-def outcome_appendix(result: OutcomeResult, figures: dict[str, str]) -> dict[str, Any]:
+def outcome_appendix(
+    result: OutcomeResult, figures: dict[str, str], designs: list[str | None]
+) -> dict[str, Any]:
     outcome, model = result.outcome, result.model
     measure = outcome.measure
     unit = (
@@ -233,6 +236,21 @@ def outcome_appendix(result: OutcomeResult, figures: dict[str, str]) -> dict[str
             ),
         )
     labels = {s.id: s.label for s in result.studies}
+    rating = certainty_of(result, designs)
+    certainty = (
+        f"{rating.word} ({reasons_text(rating.reasons)})"
+        + (f". {rating.note}" if rating.note else "")
+        + (
+            " \u2014 the editor's rating"
+            if rating.source == "editor"
+            else " \u2014 reportgen's suggestion, as no rating was given"
+        )
+    )
+    suggestion = (
+        None
+        if rating.source != "editor"
+        else f"{LEVEL_WORDS[rating.suggested_level]} ({reasons_text(rating.suggested_reasons)})"
+    )
     context: dict[str, Any] = {
         "id": outcome.id,
         "label": outcome.label,
@@ -251,6 +269,8 @@ def outcome_appendix(result: OutcomeResult, figures: dict[str, str]) -> dict[str
         "leave_one_out": _sub_rows(result.leave_one_out, measure, labels),
         "sensitivity": _sub_rows(result.sensitivity, measure),
         "small_study": None,
+        "certainty": certainty,
+        "certainty_suggestion": suggestion,
     }
     if result.subgroups is not None:
         subgroups = result.subgroups

@@ -81,11 +81,12 @@ def check_summary(
         )
     if problems and not allow_untraced:
         raise ConfigError(problems)
+    notes = [str(p) for p in problems]
+    notes += _hype_warnings(loaded, text)
     from .readability import measure
 
     readability = measure(summary_of(html))
     target = loaded.config.report.reading_grade
-    notes = [str(p) for p in problems]
     if readability.grade > target:
         hardest = "; ".join(
             f"\u201c{sentence}\u201d (grade {grade:g})" for grade, sentence in readability.hardest
@@ -111,6 +112,38 @@ class SummaryChecks:
     warnings: tuple[str, ...]
     readability: object = None
     reading_target: float = 8
+
+
+def _hype_warnings(loaded, text) -> list[str]:
+    """Words that oversell (breakthrough, cure, proves, significant...) in the editor's text."""
+    from .errors import Problem
+    from .plainwords import hype_in
+
+    fields = [
+        (("text", name), getattr(text, name))
+        for name in ("headline", "key_takeaway", "context", "what_it_means")
+    ]
+    fields += [(("text", "caveats", i), c) for i, c in enumerate(text.caveats)]
+    fields += [(("text", "faq", i, "answer"), f.answer) for i, f in enumerate(text.faq)]
+    warnings = []
+    for path, value in fields:
+        for word in hype_in(value or ""):
+            file, line, key = (
+                loaded.document.locate(path)
+                if loaded.document
+                else (str(loaded.path), 0, ".".join(map(str, path)))
+            )
+            warnings.append(
+                str(
+                    Problem(
+                        file,
+                        line,
+                        key,
+                        f"'{word}' oversells: say what was found, in measured words",
+                    )
+                )
+            )
+    return warnings
 
 
 def _text_location(loaded, text, sentence: str) -> tuple[str, int, str]:
@@ -186,11 +219,19 @@ def build_report(
     if "html" in formats or "pdf" in formats:
         with timer.stage("html"):
             from .context import build_context
+            from .plainwords import explain_terms, glossary
             from .render import render_html
 
+            terms = glossary(loaded.config.glossary)
+
             def render(editorial, checks=None) -> str:
-                return render_html(
-                    build_context(loaded, results, figures, provenance, version, editorial, checks)
+                return explain_terms(
+                    render_html(
+                        build_context(
+                            loaded, results, figures, provenance, version, editorial, checks
+                        )
+                    ),
+                    terms,
                 )
 
             html = render(text)

@@ -297,6 +297,10 @@ class ReportConfig(_Strict):
     references: list[Text] = Field(
         default_factory=list, description="Further references listed in the appendix."
     )
+    glossary: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Extra plain explanations, added at the first use of each term in the summary.",
+    )
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)

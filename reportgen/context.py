@@ -83,7 +83,7 @@ def build_context(
         "study_details": _study_details(config, results),
         "methods": (methods := [*methods_paragraphs(results), software_sentence(provenance)]),
         "methods_references": methods_references(methods),
-        "outcomes": [outcome_appendix(r, figures) for r in results.outcomes],
+        "outcomes": [outcome_appendix(r, figures, _designs(config)) for r in results.outcomes],
         "characteristics": _characteristics(config),
         "references": _references(config),
         "source": report.source,
@@ -299,7 +299,10 @@ def _icon_arrays(result: OutcomeResult) -> list[dict[str, str]]:
 def _finding(result: OutcomeResult, config: ReportConfig) -> dict[str, Any]:
     """One outcome in the patient summary: its statement with the numbers behind it."""
     sentence = outcome_statement(result, config).text
+    rating = certainty_of(result, _designs(config))
     return {
+        "certainty_symbol": rating.symbol,
+        "certainty_word": rating.word,
         "icons": _icon_arrays(result),
         "id": result.outcome.id,
         "label": result.outcome.label,
