@@ -210,6 +210,7 @@ def _checks_context(checks: Any) -> dict[str, Any] | None:
             f"{numbers.checked} numbers in the summary were checked; {numbers.traced} "
             "trace back to the analysis or to the config's data and metadata."
         ),
+        "checked": ", ".join(dict.fromkeys(numbers.numbers)),
         "untraced": [f"{token} in \u201c{sentence}\u201d" for token, sentence in numbers.untraced],
         "readability": _readability_text(checks),
     }

@@ -24,6 +24,7 @@ class NumberCheck:
     checked: int
     traced: int
     untraced: tuple[tuple[str, str], ...]  # (number, sentence)
+    numbers: tuple[str, ...] = ()  # every number checked, in reading order
 
 
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|div|td|th|caption|figcaption|summary)>|<br\s*/?>", re.I)
@@ -112,7 +113,7 @@ def check_numbers(
             if token in allowed or _matches(token, computed):
                 continue
             untraced.append((token, sentence.strip()))
-    return NumberCheck(len(tokens), len(tokens) - len(untraced), tuple(untraced))
+    return NumberCheck(len(tokens), len(tokens) - len(untraced), tuple(untraced), tuple(tokens))
 
 
 def structured_config_text(config) -> str:

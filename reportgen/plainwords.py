@@ -45,9 +45,10 @@ def explain_terms(page: str, terms: dict[str, str]) -> str:
     parts = TAG_OR_TEXT.split(match.group(1))
     for index, part in enumerate(parts):
         if part.startswith("<"):
-            if re.match(r"<h[1-6]\b", part):
+            # Headings and bold labels stay as they are: explain the term in the prose.
+            if re.match(r"<(h[1-6]|strong|b)\b", part):
                 in_heading = True
-            elif re.match(r"</h[1-6]>", part):
+            elif re.match(r"</(h[1-6]|strong|b)>", part):
                 in_heading = False
             continue
         if in_heading or not part.strip():
