@@ -79,11 +79,14 @@ def main() -> None:
     print("-" * 68)
     print(f"{f'first build of {args.unchanged} configs (JSON, --jobs 2)':<58}{setup:>10.2f}")
     verdict = "meets" if noop < 2 else "MISSES"
-    print(f"{f'no-op run over {args.unchanged} unchanged configs':<58}{noop:>10.2f}"
-          f"   ({verdict} the 2 s target)")
+    print(
+        f"{f'no-op run over {args.unchanged} unchanged configs':<58}{noop:>10.2f}"
+        f"   ({verdict} the 2 s target)"
+    )
     for jobs, seconds in batch.items():
-        print(f"{f'{args.changed} changed configs, HTML + JSON, --jobs {jobs}':<58}"
-              f"{seconds:>10.2f}")
+        print(
+            f"{f'{args.changed} changed configs, HTML + JSON, --jobs {jobs}':<58}{seconds:>10.2f}"
+        )
     print(f"{'speed-up with --jobs 2':<58}{batch[1] / batch[2]:>9.2f}x")
 
 

@@ -64,7 +64,9 @@ def time_cli(repeat: int) -> list[float]:
         for _ in range(repeat):
             start = time.perf_counter()
             subprocess.run(
-                [*command(), "build", str(CONFIG), "--out", out], check=True, capture_output=True
+                [*command(), "build", str(CONFIG), "--out", out, "--force"],
+                check=True,
+                capture_output=True,
             )
             times.append(time.perf_counter() - start)
     return times

@@ -60,8 +60,9 @@ PEERS = {
 
 def seconds_per_fit(function, y, v) -> float:
     function(y, v)  # warm up: imports and caches
-    number = max(1, int(0.2 / max(1e-6, min(timeit.repeat(lambda: function(y, v), number=1,
-                                                          repeat=3)))))
+    number = max(
+        1, int(0.2 / max(1e-6, min(timeit.repeat(lambda: function(y, v), number=1, repeat=3))))
+    )
     return min(timeit.repeat(lambda: function(y, v), number=number, repeat=5)) / number
 
 
