@@ -40,128 +40,6 @@ class BuiltReport:
     warnings: tuple[str, ...] = ()
 
 
-def check_summary(
-    loaded, text, html: str, render, document: dict, allow_untraced: bool, strict: bool = False
-):
-    """Trace the numbers of the rendered patient summary (see ``faithfulness``); raise a
-    ``ConfigError`` quoting each untraced sentence unless ``allow_untraced``."""
-    import re
-
-    from .errors import ConfigError, Problem
-    from .faithfulness import check_numbers, structured_config_text
-
-    def summary_of(page: str) -> str:
-        match = re.search(r'<section id="summary".*?</section>', page, re.S)
-        return match.group(0) if match else ""
-
-    blank = text.model_copy(
-        update={
-            "headline": None,
-            "key_takeaway": None,
-            "context": None,
-            "what_it_means": None,
-            "caveats": [],
-            "faq": [],
-        }
-    )
-    result = check_numbers(
-        summary_of(html), summary_of(render(blank)), structured_config_text(loaded.config), document
-    )
-    problems = []
-    for token, sentence in result.untraced:
-        file, line, key = _text_location(loaded, text, sentence)
-        problems.append(
-            Problem(
-                file,
-                line,
-                key,
-                f"the number {token!r} matches no computed "
-                f"result or config field: \u201c{sentence}\u201d",
-            )
-        )
-    if problems and not allow_untraced:
-        raise ConfigError(problems)
-    notes = [str(p) for p in problems]
-    notes += _hype_warnings(loaded, text)
-    from .readability import measure
-
-    readability = measure(summary_of(html))
-    target = loaded.config.report.reading_grade
-    if readability.grade > target:
-        hardest = "; ".join(
-            f"\u201c{sentence}\u201d (grade {grade:g})" for grade, sentence in readability.hardest
-        )
-        message = (
-            f"the summary reads at grade {readability.grade:g}, above the target of "
-            f"{target:g}; hardest sentences: {hardest}"
-        )
-        file, line, key = (
-            loaded.document.locate(("report", "reading_grade"))
-            if loaded.document
-            else (str(loaded.path), 0, "report.reading_grade")
-        )
-        if strict:
-            raise ConfigError([Problem(file, line, key, message)])
-        notes.append(str(Problem(file, line, key, message)))
-    return SummaryChecks(result, tuple(notes), readability, target)
-
-
-@dataclass(frozen=True)
-class SummaryChecks:
-    numbers: object
-    warnings: tuple[str, ...]
-    readability: object = None
-    reading_target: float = 8
-
-
-def _hype_warnings(loaded, text) -> list[str]:
-    """Words that oversell (breakthrough, cure, proves, significant...) in the editor's text."""
-    from .errors import Problem
-    from .plainwords import hype_in
-
-    fields = [
-        (("text", name), getattr(text, name))
-        for name in ("headline", "key_takeaway", "context", "what_it_means")
-    ]
-    fields += [(("text", "caveats", i), c) for i, c in enumerate(text.caveats)]
-    fields += [(("text", "faq", i, "answer"), f.answer) for i, f in enumerate(text.faq)]
-    warnings = []
-    for path, value in fields:
-        for word in hype_in(value or ""):
-            file, line, key = (
-                loaded.document.locate(path)
-                if loaded.document
-                else (str(loaded.path), 0, ".".join(map(str, path)))
-            )
-            warnings.append(
-                str(
-                    Problem(
-                        file,
-                        line,
-                        key,
-                        f"'{word}' oversells: say what was found, in measured words",
-                    )
-                )
-            )
-    return warnings
-
-
-def _text_location(loaded, text, sentence: str) -> tuple[str, int, str]:
-    """Where in the config the editor wrote ``sentence`` (the text section if not found)."""
-    fields = [
-        (("text", name), getattr(text, name))
-        for name in ("headline", "key_takeaway", "context", "what_it_means")
-    ]
-    fields += [(("text", "caveats", i), c) for i, c in enumerate(text.caveats)]
-    fields += [(("text", "faq", i, "answer"), f.answer) for i, f in enumerate(text.faq)]
-    fields += [(("text", "faq", i, "question"), f.question) for i, f in enumerate(text.faq)]
-    document = loaded.document
-    for path, value in fields:
-        if value and sentence[:40] in " ".join(value.split()):
-            return document.locate(path) if document else (str(loaded.path), 0, "")
-    return document.locate(("text",)) if document else (str(loaded.path), 0, "text")
-
-
 def _previous_results(folder: Path) -> dict | None:
     try:
         return json.loads((folder / "results.json").read_text(encoding="utf-8"))
@@ -235,6 +113,8 @@ def build_report(
                 )
 
             html = render(text)
+            from .summary_checks import check_summary
+
             checks = check_summary(
                 loaded, text, html, render, document, allow_untraced_numbers, strict
             )

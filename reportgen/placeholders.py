@@ -73,6 +73,18 @@ def render_editorial_text(loaded, document: dict[str, Any]):
     return text.model_copy(update=update)
 
 
+def editorial_fields(text) -> list[tuple[tuple, str]]:
+    """Every piece of the editor's prose with its key path, in reading order."""
+    fields = [(("text", name), getattr(text, name)) for name in TEXT_FIELDS]
+    fields += [(("text", "caveats", i), caveat) for i, caveat in enumerate(text.caveats)]
+    for i, item in enumerate(text.faq):
+        fields += [
+            (("text", "faq", i, "question"), item.question),
+            (("text", "faq", i, "answer"), item.answer),
+        ]
+    return [(path, value) for path, value in fields if value]
+
+
 def _locate(loaded, path: tuple) -> tuple[str, int, str]:
     document = loaded.document
     if document is None:
