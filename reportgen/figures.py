@@ -1,4 +1,4 @@
-"""Forest and funnel plots drawn from results, as SVG text.
+"""Forest plots drawn from results, as SVG text (funnel plots: ``funnel``).
 
 Built on a bare ``matplotlib.figure.Figure`` (no pyplot state, safe in parallel builds) and saved
 deterministically: a fixed SVG hash salt and no date in the metadata. Text stays SVG text (so it
@@ -337,69 +337,14 @@ def forest_plot_svg(result: OutcomeResult) -> str:
             ha="left",
             va="bottom",
         )
-        return _svg(figure)
-
-
-def funnel_plot_svg(result: OutcomeResult) -> str:
-    """Funnel plot: effect sizes (analysis scale) against standard error, with pseudo 95%
-    limits around the pooled estimate; studies imputed by trim and fill as open circles."""
-    import matplotlib
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
-
-    small = result.small_study
-    yi = np.array([s.yi for s in result.studies])
-    se = np.sqrt([s.vi for s in result.studies])
-    filled_yi = np.array(small.trimfill.filled_yi)
-    filled_se = np.sqrt(small.trimfill.filled_vi)
-    with matplotlib.rc_context(RC_PARAMS):
-        figure = Figure(figsize=(4.6, 3.4))
-        FigureCanvasSVG(figure)
-        axis = figure.add_subplot(1, 1, 1)
-        top = float(max(se.max(), filled_se.max() if filled_se.size else 0)) * 1.05
-        centre = result.model.estimate
-        axis.plot(
-            [centre - 1.96 * top, centre, centre + 1.96 * top],
-            [top, 0, top],
-            color=GRID_COLOUR,
-            linestyle=(0, (3, 2)),
-            linewidth=0.8,
-        )
-        axis.axvline(centre, color=INK, linewidth=0.8)
-        axis.scatter(
-            yi,
-            se,
-            s=22,
-            color=SQUARE_COLOUR,
-            edgecolors=INK,
-            linewidths=0.5,
-            label="Study",
-            zorder=3,
-        )
-        if filled_yi.size:
-            axis.scatter(
-                filled_yi,
-                filled_se,
-                s=22,
-                facecolors="white",
-                edgecolors=INK,
-                linewidths=0.8,
-                label="Imputed by trim and fill",
-                zorder=3,
-            )
-            axis.legend(frameon=False, fontsize=7.5, loc="lower right")
-        axis.set_ylim(top, 0)
-        axis.set_ylabel("Standard error")
-        axis.set_xlabel(f"Effect size ({result.outcome.measure} scale)")
-        for side in ("right", "top"):
-            axis.spines[side].set_visible(False)
-        figure.tight_layout()
-        return _svg(figure)
+        return svg_text(figure)
 
 
 def draw_figures(results) -> dict[str, str]:
     """Every figure of a report, keyed by file stem: ``<outcome-id>`` for the forest plot and
     ``<outcome-id>-funnel`` where small-study tests ran."""
+    from .funnel import funnel_plot_svg
+
     figures = {r.outcome.id: forest_plot_svg(r) for r in results.outcomes}
     figures |= {
         f"{r.outcome.id}-funnel": funnel_plot_svg(r)
@@ -409,7 +354,7 @@ def draw_figures(results) -> dict[str, str]:
     return figures
 
 
-def _svg(figure) -> str:
+def svg_text(figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
