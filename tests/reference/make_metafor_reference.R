@@ -7,6 +7,17 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
+# Every reference file records where it came from and the versions that produced it.
+write_reference <- function(cases, file, ...) {
+  header <- list(generated_by = "tests/reference/make_metafor_reference.R",
+                 r_version = R.version.string,
+                 metafor_version = as.character(packageVersion("metafor")))
+  writeLines(toJSON(c(header, list(...), list(cases = cases)), auto_unbox = TRUE, digits = NA,
+                    pretty = FALSE, na = "null"),
+             file.path("tests/reference", file))
+  cat("wrote", length(cases), "cases to", file, "\n")
+}
+
 datasets <- list(
   pritz1997 = list(xi = dat.pritz1997$xi, ni = dat.pritz1997$ni,
                    note = "metadat::dat.pritz1997 (14 studies, two at 100%)"),
@@ -63,16 +74,8 @@ for (name in names(datasets)) {
   }
 }
 
-out <- list(
-  generated_by = "tests/reference/make_metafor_reference.R",
-  r_version = R.version.string,
-  metafor_version = as.character(packageVersion("metafor")),
-  datasets = lapply(datasets, function(d) d$note),
-  cases = cases
-)
-writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
-           "tests/reference/metafor_proportions.json")
-cat("wrote", length(cases), "cases\n")
+write_reference(cases, "metafor_proportions.json",
+                datasets = lapply(datasets, function(d) d$note))
 
 # --- Every tau2 estimator x test on effect sizes of several kinds, with Q-profile CIs -----------
 bcg <- escalc(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg)
@@ -113,15 +116,8 @@ for (name in names(effect_sets)) {
     }
   }
 }
-writeLines(toJSON(list(
-  generated_by = "tests/reference/make_metafor_reference.R",
-  r_version = R.version.string,
-  metafor_version = as.character(packageVersion("metafor")),
-  datasets = lapply(effect_sets, function(d) d$note),
-  cases = estimator_cases
-), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
-"tests/reference/metafor_estimators.json")
-cat("wrote", length(estimator_cases), "estimator cases\n")
+write_reference(estimator_cases, "metafor_estimators.json",
+                datasets = lapply(effect_sets, function(d) d$note))
 
 # --- Two-arm binary (OR, RR, RD x inverse variance, MH, Peto), continuous (MD, SMD), generic ----
 fit_fields <- function(fit, pred) {
@@ -213,14 +209,7 @@ for (method in c("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")) {
                fit_fields(fit, predict(fit))))
   }
 }
-writeLines(toJSON(list(
-  generated_by = "tests/reference/make_metafor_reference.R",
-  r_version = R.version.string,
-  metafor_version = as.character(packageVersion("metafor")),
-  cases = type_cases
-), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
-"tests/reference/metafor_types.json")
-cat("wrote", length(type_cases), "outcome-type cases\n")
+write_reference(type_cases, "metafor_types.json")
 
 # --- Subgroups, leave-one-out, Egger, Begg and trim-and-fill ----------------------------------
 asym <- list(yi = c(0.10, 0.25, 0.32, 0.45, 0.52, 0.60, 0.71, 0.80, 0.95, 1.10, 0.15, 0.40),
@@ -266,15 +255,8 @@ for (name in names(analysis_sets)) {
     )
   }
 }
-writeLines(toJSON(list(
-  generated_by = "tests/reference/make_metafor_reference.R",
-  r_version = R.version.string,
-  metafor_version = as.character(packageVersion("metafor")),
-  datasets = lapply(analysis_sets, function(d) d$note),
-  cases = analysis_cases
-), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
-"tests/reference/metafor_analyses.json")
-cat("wrote", length(analysis_cases), "analysis cases\n")
+write_reference(analysis_cases, "metafor_analyses.json",
+                datasets = lapply(analysis_sets, function(d) d$note))
 
 # --- Random-effects logistic model (rma.glmm, measure PLO, lme4 with nAGQ = 7) ---------------
 glmm_sets <- list(
@@ -303,12 +285,5 @@ for (name in names(glmm_sets)) {
     pi_upper = as.numeric(pred$pi.ub), tau2 = fit$tau2, i2 = fit$I2, h2 = fit$H2,
     q = fit$QE.LRT, q_p = fit$QEp.LRT)
 }
-writeLines(toJSON(list(
-  generated_by = "tests/reference/make_metafor_reference.R",
-  r_version = R.version.string,
-  metafor_version = as.character(packageVersion("metafor")),
-  lme4_version = as.character(packageVersion("lme4")),
-  cases = glmm_cases
-), auto_unbox = TRUE, digits = NA, pretty = FALSE, na = "null"),
-"tests/reference/metafor_glmm.json")
-cat("wrote", length(glmm_cases), "GLMM cases\n")
+write_reference(glmm_cases, "metafor_glmm.json",
+                lme4_version = as.character(packageVersion("lme4")))
