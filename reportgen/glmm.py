@@ -20,7 +20,7 @@ from scipy.special import chdtrc, expit, gammaln, ndtr, ndtri
 
 from .effects import proportion_effects
 from .errors import AnalysisError
-from .pooling import CONFIDENCE_LEVEL, PoolResult, _read_only
+from .pooling import CONFIDENCE_LEVEL, PoolResult, percent_weights
 
 QUADRATURE_POINTS = 7  # metafor's rma.glmm default nAGQ
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(QUADRATURE_POINTS)
@@ -132,7 +132,7 @@ def fit_glmm(events, totals) -> PoolResult:
         q_p=float(chdtrc(k - 1, q)),
         # Display weights: inverse-variance weights of the logits at the GLMM's tau2 (the
         # GLMM itself weights studies implicitly).
-        weights=_read_only(weights * (100 / weights.sum())),
+        weights=percent_weights(weights),
         notes=(
             f"Binomial-normal model fitted by maximum likelihood with {QUADRATURE_POINTS}-point "
             f"adaptive Gauss-Hermite quadrature; log-likelihood {loglik:.4f}.",

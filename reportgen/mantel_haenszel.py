@@ -16,7 +16,7 @@ from scipy.special import chdtrc, ndtr, ndtri
 
 from .effects.binary import binary_effects, double_zero, peto_effects
 from .errors import AnalysisError
-from .pooling import CONFIDENCE_LEVEL, PoolResult, _read_only
+from .pooling import CONFIDENCE_LEVEL, PoolResult, percent_weights
 
 _Z = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
 
@@ -66,7 +66,7 @@ def _result(
         q=q,
         q_df=q_df,
         q_p=q_p,
-        weights=_read_only(100 * weights / weights.sum()),
+        weights=percent_weights(weights),
     )
 
 

@@ -179,15 +179,17 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
         q=q,
         q_df=q_df,
         q_p=float(chdtrc(q_df, q)),
-        weights=_read_only(w * (100 / sw)),
+        weights=percent_weights(w),
         iterations=iterations,
         _profile_data=(y, v, float(tau2), float(typical_variance)),
     )
 
 
-def _read_only(values: np.ndarray) -> np.ndarray:
-    values.flags.writeable = False
-    return values
+def percent_weights(weights: np.ndarray) -> np.ndarray:
+    """Weights as percentages summing to 100, in a read-only array (results are frozen)."""
+    percent = weights * (100 / weights.sum())
+    percent.flags.writeable = False
+    return percent
 
 
 def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:
@@ -216,6 +218,6 @@ def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:
         q=0.0,
         q_df=0,
         q_p=None,
-        weights=_read_only(np.array([100.0])),
+        weights=percent_weights(np.array([1.0])),
         notes=tuple(notes),
     )

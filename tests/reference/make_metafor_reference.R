@@ -1,5 +1,5 @@
-# Regenerates metafor_proportions.json: the reference values that tests/test_pooling_metafor.py
-# checks reportgen against. Run from the repository root:
+# Regenerates the reference values in tests/reference/*.json that the metafor tests (see
+# tests/metafor_reference.py) check reportgen against. Run from the repository root:
 #   Rscript tests/reference/make_metafor_reference.R
 # Needs R with metafor and jsonlite (Debian: apt-get install -y r-cran-metafor r-cran-jsonlite).
 suppressPackageStartupMessages({
