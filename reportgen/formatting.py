@@ -35,6 +35,12 @@ def number(value: float | None, digits: int = 2) -> str:
     return MINUS + text if rounded < 0 and float(text) != 0 else text
 
 
+def signed(value: float, digits: int = 2) -> str:
+    """A change with its sign: '+1.1', '\u22120.4', '0.0'."""
+    text = number(value, digits)
+    return text if text.startswith("\u2212") or float(text) == 0 else "+" + text
+
+
 def significant(value: float | None, figures: int = 3) -> str:
     """A number to ``figures`` significant figures (for tau2, which can be tiny or large)."""
     if value is None:

@@ -118,10 +118,14 @@ def _changes_of(log: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
 
 
 def _moved(before: dict[str, Any], after: dict[str, Any]) -> str:
+    from .formatting import number, percent, signed
+
     old, new = before["pooled"]["estimate"], after["pooled"]["estimate"]
     if after.get("type") == "proportion":
         return (
-            f"pooled estimate moved from {100 * old:.1f}% to {100 * new:.1f}% "
-            f"({100 * (new - old):+.1f} percentage points)."
+            f"pooled estimate moved from {percent(old, 1)} to {percent(new, 1)} "
+            f"({signed(100 * (new - old), 1)} percentage points)."
         )
-    return f"pooled estimate moved from {old:.2f} to {new:.2f} ({new - old:+.2f})."
+    return (
+        f"pooled estimate moved from {number(old, 2)} to {number(new, 2)} ({signed(new - old, 2)})."
+    )

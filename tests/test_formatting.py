@@ -68,3 +68,11 @@ def test_join_words():
     assert join_words(["a"]) == "a"
     assert join_words(["a", "b"]) == "a and b"
     assert join_words(["a", "b", "c"]) == "a, b and c"
+
+
+def test_signed_changes():
+    from reportgen.formatting import signed
+
+    assert signed(1.06, 1) == "+1.1"
+    assert signed(-0.444, 2) == "\u22120.44"
+    assert signed(0.001, 1) == "0.0"
