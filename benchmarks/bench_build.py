@@ -28,7 +28,7 @@ IMPORTS_SCRIPT = r"""
 import json, time
 timings = {}
 for label, module in [
-    ("reportgen (config, pooling: pydantic, numpy, scipy.special)", "reportgen.analysis"),
+    ("reportgen (config, pooling: pydantic, numpy, scipy.special)", "reportgen.stats.analysis"),
     ("matplotlib (figures)", "matplotlib.figure"),
     ("jinja2 (HTML)", "jinja2"),
     ("weasyprint (PDF)", "weasyprint"),
@@ -41,7 +41,7 @@ print(json.dumps(timings))
 
 STAGES_SCRIPT = r"""
 import json, statistics, sys, tempfile
-from reportgen.build import StageTimer, build_report
+from reportgen.publish.build import StageTimer, build_report
 config, repeat = sys.argv[1], int(sys.argv[2])
 runs = []
 with tempfile.TemporaryDirectory() as out:

@@ -23,16 +23,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .build import build_report
-    from .errors import ConfigError, UserError
-    from .load import load_config
-    from .pooling import PoolResult, pool
+    from reportgen.config.config.load import load_config
+    from reportgen.errors import ConfigError, UserError
+    from reportgen.publish.publish.build import build_report
+    from reportgen.stats.stats.pooling import PoolResult, pool
 
 _LAZY = {
-    "pool": "pooling",
-    "PoolResult": "pooling",
-    "build_report": "build",
-    "load_config": "load",
+    "pool": "stats.pooling",
+    "PoolResult": "stats.pooling",
+    "build_report": "publish.build",
+    "load_config": "config.load",
     "ConfigError": "errors",
     "UserError": "errors",
 }

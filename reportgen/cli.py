@@ -11,14 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from reportgen import __version__
 
 DEFAULT_CONFIG_GLOB = "configs/*.yaml"
 EXIT_OK, EXIT_USER_ERROR = 0, 1
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from reportgen.publish.build import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [name for name in chosen if name not in FORMATS]
@@ -148,8 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(paths: list[Path]) -> int:
-    from .errors import UserError
-    from .load import load_config
+    from reportgen.config.load import load_config
+    from reportgen.errors import UserError
 
     failed = 0
     for path in paths:
@@ -172,7 +172,7 @@ def _build(
     allow_untraced: bool = False,
     strict: bool = False,
 ) -> int:
-    from .batch import FAILED, run
+    from reportgen.publish.batch import FAILED, run
 
     outcomes = run(
         paths, out, formats, force=force, jobs=jobs, allow_untraced=allow_untraced, strict=strict
@@ -190,6 +190,6 @@ def _build(
 
 
 def _watch(paths: list[Path], out: Path, formats: tuple[str, ...]) -> int:
-    from .watch import watch
+    from reportgen.publish.watch import watch
 
     return watch(paths, out, formats)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import build_report
+from reportgen.publish.build import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ["venetoclax-rr-aml", "hyperdynamic-therapy-vasospasm", "bcg-vaccine-tuberculosis"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reportgen.pooling import pool
-from reportgen.small_study import begg_test, egger_test, trim_and_fill
+from reportgen.stats.pooling import pool
+from reportgen.stats.small_study import begg_test, egger_test, trim_and_fill
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "metafor_analyses.json").read_text())
 CASES = REFERENCE["cases"]

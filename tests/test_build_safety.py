@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import build_report
 from reportgen.errors import ConfigError
-from reportgen.output import write_atomic
+from reportgen.publish.build import build_report
+from reportgen.publish.output import write_atomic
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -44,7 +44,7 @@ def test_failure_while_rendering_writes_nothing(
     def broken(*args, **kwargs):
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setattr("reportgen.render.render_html", broken)
+    monkeypatch.setattr("reportgen.render.html.render_html", broken)
     with pytest.raises(RuntimeError):
         build_report(config, tmp_path / "out", formats=("html", "json"))
     assert digests(built.folder) == before

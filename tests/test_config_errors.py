@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from reportgen.config.load import load_config
 from reportgen.errors import ConfigError
-from reportgen.load import load_config
 
 
 def problems_of(path) -> list[str]:

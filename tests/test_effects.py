@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reportgen.effects import (
+from reportgen.errors import AnalysisError
+from reportgen.stats.effects import (
     freeman_tukey,
     inverse_freeman_tukey,
     proportion_effects,
     to_proportion,
 )
-from reportgen.errors import AnalysisError
-from reportgen.pooling import pool
+from reportgen.stats.pooling import pool
 
 
 def test_zero_and_full_studies_get_half_added_for_logit():

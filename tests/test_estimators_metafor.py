@@ -13,8 +13,8 @@ from metafor_reference import (
     tolerance_for,
 )
 
-from reportgen.pooling import pool
-from reportgen.tau2 import ESTIMATORS
+from reportgen.stats.pooling import pool
+from reportgen.stats.tau2 import ESTIMATORS
 
 CASES = load_reference("metafor_estimators.json")["cases"]
 Q_PROFILE_FIELDS = ("tau2_ci_lower", "tau2_ci_upper", "i2_ci_lower", "i2_ci_upper")

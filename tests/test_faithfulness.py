@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from reportgen.build import build_report
+from reportgen.checks.faithfulness import numbers_in
 from reportgen.errors import ConfigError
-from reportgen.faithfulness import numbers_in
+from reportgen.publish.build import build_report
 
 
 def test_numbers_are_found_but_not_inside_words():

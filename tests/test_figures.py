@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from reportgen.analysis import analyse
-from reportgen.config import ReportConfig
-from reportgen.figures import MAX_MARKER_AREA, forest_layout, forest_plot_svg
+from reportgen.config.schema import ReportConfig
+from reportgen.present.figures.forest import MAX_MARKER_AREA, forest_layout, forest_plot_svg
+from reportgen.stats.analysis import analyse
 
 
 def config(method: str = "REML", k: int = 4) -> ReportConfig:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.formatting import (
+from reportgen.present.format import (
     heterogeneity_words,
     join_words,
     natural_frequency,
@@ -71,7 +71,7 @@ def test_join_words():
 
 
 def test_signed_changes():
-    from reportgen.formatting import signed
+    from reportgen.present.format import signed
 
     assert signed(1.06, 1) == "+1.1"
     assert signed(-0.444, 2) == "\u22120.44"

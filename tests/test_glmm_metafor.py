@@ -7,7 +7,7 @@ import pytest
 from metafor_reference import FIELDS, GLMM_RTOL, assert_fields_match, load_reference
 
 from reportgen.errors import AnalysisError
-from reportgen.glmm import fit_glmm
+from reportgen.stats.glmm import fit_glmm
 
 REFERENCE = load_reference("metafor_glmm.json")
 # On the 0 boundary lme4 leaves tau2 and I2 a hair above zero.

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.analysis import analyse
-from reportgen.context import build_context
-from reportgen.figures import draw_figures
-from reportgen.load import load_config
+from reportgen.config.load import load_config
+from reportgen.present.document import dumps, results_document
+from reportgen.present.figures.forest import draw_figures
+from reportgen.present.view import build_context
 from reportgen.provenance import Provenance
-from reportgen.render import render_html
-from reportgen.results_json import dumps, results_document
+from reportgen.render.html import render_html
+from reportgen.stats.analysis import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

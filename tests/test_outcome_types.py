@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from reportgen.build import build_report
+from reportgen.config.load import load_config
 from reportgen.errors import ConfigError
-from reportgen.load import load_config
+from reportgen.publish.build import build_report
 
 HEADER = """\
 report: {id: types, title: Outcome types}

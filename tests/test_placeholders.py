@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.build import build_report
 from reportgen.errors import ConfigError
+from reportgen.publish.build import build_report
 
 
 def build_with_takeaway(write_config, minimal_config, tmp_path, takeaway: str):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reportgen.build import build_report
-from reportgen.plainwords import explain_terms, glossary, hype_in
+from reportgen.present.glossary import explain_terms, glossary, hype_in
+from reportgen.publish.build import build_report
 
 
 def test_terms_are_explained_once_at_first_use():

@@ -19,8 +19,8 @@ from metafor_reference import (
     tolerance_for,
 )
 
-from reportgen.effects import harmonic_mean, proportion_effects, to_proportion
-from reportgen.pooling import pool
+from reportgen.stats.effects import harmonic_mean, proportion_effects, to_proportion
+from reportgen.stats.pooling import pool
 
 REFERENCE = load_reference("metafor_proportions.json")
 

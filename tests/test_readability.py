@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from reportgen.build import build_report
+from reportgen.checks.readability import measure, syllables
 from reportgen.errors import ConfigError
-from reportgen.readability import measure, syllables
+from reportgen.publish.build import build_report
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.build import build_report
-from reportgen.render import RefusedResource, render_pdf
+from reportgen.publish.build import build_report
+from reportgen.render.html import RefusedResource, render_pdf
 
 PAGE = '<html lang="en"><head><title>t</title></head><body><img src="{src}" alt="x"></body></html>'
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from reportgen.statements import (
+from reportgen.interpret.statements import (
     classify,
     comparative_statement,
     phrase_table,
@@ -112,7 +112,7 @@ def test_phrase_table_is_versioned():
 
 
 def test_icon_array_fills_the_right_number_of_people():
-    from reportgen.icons import icon_array_svg
+    from reportgen.present.figures.icons import icon_array_svg
 
     svg = icon_array_svg(64, 100, "about 64 in 100 people responded")
     assert svg.count("<circle") == 100

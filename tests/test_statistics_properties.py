@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from reportgen.effects import harmonic_mean, proportion_effects, to_proportion
 from reportgen.errors import AnalysisError
-from reportgen.pooling import pool
+from reportgen.stats.effects import harmonic_mean, proportion_effects, to_proportion
+from reportgen.stats.pooling import pool
 
 MEASURES = ("PR", "PLO", "PLN", "PFT", "PAS")
 

@@ -14,9 +14,14 @@ from metafor_reference import (
     tolerance_for,
 )
 
-from reportgen.effects import binary_effects, continuous_effects, generic_effects, peto_effects
-from reportgen.mantel_haenszel import mantel_haenszel, peto
-from reportgen.pooling import pool
+from reportgen.stats.effects import (
+    binary_effects,
+    continuous_effects,
+    generic_effects,
+    peto_effects,
+)
+from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
+from reportgen.stats.pooling import pool
 
 CASES = load_reference("metafor_types.json")["cases"]
 

@@ -1,0 +1,73 @@
+"""Readability of the patient summary: Flesch-Kincaid grade, SMOG index, word count and mean
+sentence length (Kincaid JP et al. 1975, Naval Technical Training Command report 8-75;
+McLaughlin GH 1969, J Reading 12:639-646).
+
+Syllables are counted with the usual vowel-group rule (silent final e, -es and -ed dropped),
+which needs no dictionary and no network.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from reportgen.checks.faithfulness import visible_text
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
+PROSE = re.compile(r"<(p|li)\b[^>]*>(.*?)</\1>", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class Readability:
+    grade: float  # Flesch-Kincaid grade level
+    smog: float
+    words: int
+    sentences: int
+    mean_sentence_length: float
+    hardest: tuple[tuple[float, str], ...]  # (grade, sentence), hardest first
+
+
+def syllables(word: str) -> int:
+    w = re.sub(r"[^a-z]", "", word.lower())
+    if len(w) <= 3:
+        return 1
+    w = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$", "", w)
+    w = re.sub(r"^y", "", w)
+    return max(1, len(re.findall(r"[aeiouy]{1,2}", w)))
+
+
+def _grade(words: list[str], sentences: int) -> float:
+    if not words or not sentences:
+        return 0.0
+    syllable_count = sum(syllables(w) for w in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllable_count / len(words) - 15.59
+
+
+def prose_sentences(summary_html: str) -> list[str]:
+    """The summary's sentences from paragraphs and list items (not headings or tables)."""
+    sentences = []
+    for _, inner in PROSE.findall(summary_html):
+        for line in visible_text(inner).splitlines():
+            sentences += [s.strip() for s in SENTENCE_END.split(line) if WORD.search(s)]
+    return sentences
+
+
+def measure(summary_html: str) -> Readability:
+    sentences = prose_sentences(summary_html)
+    words = [w for s in sentences for w in WORD.findall(s)]
+    polysyllables = sum(1 for w in words if syllables(w) >= 3)
+    smog = 1.0430 * math.sqrt(polysyllables * 30 / max(1, len(sentences))) + 3.1291
+    hardest = sorted(
+        ((round(_grade(WORD.findall(s), 1), 1), s) for s in sentences if len(WORD.findall(s)) >= 6),
+        reverse=True,
+    )[:3]
+    return Readability(
+        grade=round(_grade(words, len(sentences)), 1),
+        smog=round(smog, 1),
+        words=len(words),
+        sentences=len(sentences),
+        mean_sentence_length=round(len(words) / max(1, len(sentences)), 1),
+        hardest=tuple(hardest),
+    )

@@ -1,0 +1,28 @@
+"""Absolute effects of two-arm binary outcomes: the risk with treatment implied by a pooled
+relative effect at a given control-group risk (Cochrane Handbook section 14.1.5; GRADE
+summary-of-findings tables, Guyatt et al. 2013, J Clin Epidemiol 66:158-172)."""
+
+from __future__ import annotations
+
+from reportgen.stats.analysis import OutcomeResult
+
+
+def control_risk(result: OutcomeResult) -> float:
+    """The studies' overall control-group risk: control events over control participants."""
+    events = sum(s.data["control"]["events"] for s in result.studies)
+    total = sum(s.data["control"]["total"] for s in result.studies)
+    return events / total
+
+
+def treated_risk(control: float, effect: float, measure: str) -> float:
+    """Risk with treatment for a natural-scale ``effect``: RR x p0; OR x p0 / (1 - p0 + OR p0);
+    p0 + RD. Clipped to [0, 1]."""
+    if measure == "RR":
+        risk = effect * control
+    elif measure == "OR":
+        risk = effect * control / (1 - control + effect * control)
+    elif measure == "RD":
+        risk = control + effect
+    else:
+        raise ValueError(f"no absolute effect for measure {measure!r}")
+    return min(1.0, max(0.0, risk))

@@ -1,0 +1,352 @@
+"""The technical appendix's context: methods in words, and per outcome the figures, the table of
+studies, the pooled result, subgroups, sensitivity analyses and small-study tests.
+
+Like ``context``, this is where numbers become display strings; templates only show them.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from reportgen.interpret.certainty import LEVEL_WORDS, certainty_of, reasons_text
+from reportgen.present.format import (
+    MEASURES,
+    METHOD_NAMES,
+    TEST_NAMES,
+    effect_value,
+    effect_with_ci,
+    heterogeneity_line,
+    heterogeneity_words,
+    join_words,
+    number,
+    p_value,
+    percent,
+    plural,
+    significant,
+)
+from reportgen.provenance import Provenance
+from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
+
+BACK_TRANSFORMS = {
+    "PR": "Results are shown on the proportion scale directly.",
+    "PLO": "Pooled logits were back-transformed to proportions with the inverse logit.",
+    "PLN": "Pooled log proportions were back-transformed with the exponential function.",
+    "PAS": "Pooled values were back-transformed with sin\u00b2(x).",
+    "PFT": (
+        "Pooled values were back-transformed with Miller's inverse, using the harmonic "
+        "mean of the study sizes."
+    ),
+}
+PREDICTION_INTERVAL = (
+    "The 95% prediction interval, estimate \u00b1 critical value \u00d7 \u221a(SE\u00b2 + "
+    "\u03c4\u00b2), shows where the result of a new, similar study would be expected to fall."
+)
+
+
+def software_sentence(provenance: Provenance) -> str:
+    return (
+        f"Software: {provenance.software_line}. reportgen's effect sizes and pooled results are "
+        "tested against R's metafor package (Viechtbauer 2010: escalc, rma, rma.mh, rma.peto, "
+        "rma.glmm, confint, leave1out, regtest, ranktest, trimfill) to at least six significant "
+        "digits. Certainty of evidence follows GRADE (Guyatt et al. 2008)."
+    )
+
+
+def methods_paragraphs(results: ReportResults) -> list[str]:
+    """One paragraph per distinct analysis set-up, then what every outcome shares."""
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for result in results.outcomes:
+        outcome = result.outcome
+        key = (outcome.type, outcome.measure, outcome.method, result.model.test)
+        groups.setdefault(key, []).append(outcome.label)
+    paragraphs = []
+    for (kind, measure, method, test), labels in groups.items():
+        applies = "all outcomes" if len(groups) == 1 else join_words(labels)
+        name = MEASURES["PETO" if method == "PETO" else measure].name
+        text = (
+            f"For {applies}, study results were expressed as the {name} (metafor measure "
+            f"{'PETO' if method == 'PETO' else measure}) and pooled with a "
+            f"{METHOD_NAMES[method]}, using the {TEST_NAMES[test]}. "
+        )
+        if (kind == "proportion" and measure in ("PR", "PLO", "PLN")) or kind == "binary":
+            text += (
+                "Studies with a zero cell had 0.5 added to each cell of their table before "
+                "effect sizes were computed. "
+            )
+        if kind == "proportion":
+            text += BACK_TRANSFORMS[measure]
+        elif MEASURES[measure].scale == "ratio":
+            text += "Ratios were pooled on the log scale and are shown as ratios."
+        if kind == "generic":
+            text += (
+                " Where a study reported a 95% confidence interval rather than a standard "
+                "error, the SE was derived from the interval's width divided by 2 \u00d7 "
+                "1.96, on the log scale for ratios."
+            )
+        if method not in ("FE", "MH", "PETO"):
+            text += " " + PREDICTION_INTERVAL
+        paragraphs.append(text)
+    paragraphs.append(
+        "Heterogeneity is described by Cochran's Q, \u03c4\u00b2 (the variance of true effects "
+        "between studies) with its Q-profile 95% confidence interval (Viechtbauer 2007), "
+        "I\u00b2 (the share of the variation due to true differences rather than chance) and "
+        "H\u00b2 (Higgins and Thompson 2002). Per-study 95% confidence intervals are Wald "
+        "intervals on the pooling scale, back-transformed; proportions are clipped to 0\u2013100%."
+    )
+    paragraphs.append(
+        "Sensitivity: every outcome with at least three studies was re-analysed leaving out "
+        "each study in turn. Subgroups, where defined, were analysed with a separate model per "
+        "subgroup (each with its own \u03c4\u00b2) and compared with a test of subgroup "
+        "differences (Q between, from a fixed-effect model of the subgroup estimates). Where an "
+        "outcome had enough studies, small-study effects were examined with Egger's regression "
+        "test (Egger et al. 1997), Begg's rank correlation test (Begg and Mazumdar 1994) and "
+        "trim and fill with the L0 estimator (Duval and Tweedie 2000)."
+    )
+    return paragraphs
+
+
+def _figure(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _ci(result_or_fit, measure: str) -> str:
+    pooled = result_or_fit.pooled
+    return effect_with_ci(pooled.estimate, pooled.ci_lower, pooled.ci_upper, measure)
+
+
+def _i2_text(model) -> str:
+    if model.i2 is None:
+        return "not estimable"
+    text = f"{number(model.i2, 1)}%"
+    if model.i2_ci_lower is not None:
+        text += f" (95% CI {number(model.i2_ci_lower, 1)} to {number(model.i2_ci_upper, 1)})"
+    return text
+
+
+def _tau2_text(model) -> str:
+    if model.tau2 is None:
+        return "not estimable"
+    text = significant(model.tau2, 4)
+    if model.tau2_ci_lower is not None:
+        text += (
+            f" (95% CI {significant(model.tau2_ci_lower, 3)} to "
+            f"{significant(model.tau2_ci_upper, 3)})"
+        )
+    return text
+
+
+def _sub_rows(
+    results: tuple[SubResult, ...], measure: str, names: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    return [
+        {
+            "label": (names or {}).get(r.label, r.label),
+            "k": str(r.k),
+            "estimate": _ci(r, measure),
+            "tau2": significant(r.model.tau2, 3) if r.model.tau2 is not None else "\u2013",
+            "i2": f"{number(r.model.i2, 1)}%" if r.model.i2 is not None else "\u2013",
+        }
+        for r in results
+    ]
+
+
+def _study_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]]]:
+    kind = result.outcome.type
+    if kind == "proportion":
+        return ["Events", "Total"], [
+            [str(s.data["events"]), str(s.data["total"])] for s in result.studies
+        ]
+    if kind == "binary":
+        return (
+            ["Intervention events / total", "Control events / total"],
+            [
+                [
+                    f"{s.data[a]['events']} / {s.data[a]['total']}"
+                    for a in ("intervention", "control")
+                ]
+                for s in result.studies
+            ],
+        )
+    if kind == "continuous":
+        return (
+            ["Intervention mean (SD), n", "Control mean (SD), n"],
+            [
+                [
+                    f"{s.data[a]['mean']:g} ({s.data[a]['sd']:g}), {s.data[a]['n']}"
+                    for a in ("intervention", "control")
+                ]
+                for s in result.studies
+            ],
+        )
+    return (["Reported"], [[_reported(s.data)] for s in result.studies])
+
+
+def _reported(data: dict) -> str:
+    if "se" in data:
+        return f"{data['estimate']:g} (SE {data['se']:g})"
+    return f"{data['estimate']:g} ({data['ci_lower']:g} to {data['ci_upper']:g})"
+
+
+def outcome_appendix(
+    result: OutcomeResult, figures: dict[str, str], designs: list[str | None]
+) -> dict[str, Any]:
+    outcome, model = result.outcome, result.model
+    measure = outcome.measure
+    unit = (
+        "%"
+        if MEASURES[measure].scale == "proportion"
+        else MEASURES["PETO" if outcome.method == "PETO" else measure].short
+    )
+    statistic_name = "t" if model.df is not None else "z"
+    headers, cells = _study_columns(result)
+    rows = [
+        {
+            "label": s.label,
+            "cells": cells[i],
+            "estimate": effect_with_ci(s.estimate, s.ci_lower, s.ci_upper, measure),
+            "weight": number(s.weight, 1),
+            "note": "0.5 added (zero cell)" if s.zero_cell_corrected else "",
+        }
+        for i, s in enumerate(result.studies)
+    ]
+    pooled = result.pooled
+    stats = [
+        (f"Pooled {unit} (95% CI)", _ci(result, measure)),
+        (
+            "Estimate on the analysis scale (SE)",
+            f"{number(model.estimate, 4)} ({number(model.se, 4)})",
+        ),
+        (
+            f"{statistic_name} statistic" + (f" (df = {number(model.df, 0)})" if model.df else ""),
+            f"{number(model.statistic, 2)}, {p_value(model.p_value)}",
+        ),
+        ("\u03c4\u00b2", _tau2_text(model)),
+        ("I\u00b2", _i2_text(model)),
+        ("H\u00b2", number(model.h2, 2) if model.h2 is not None else "not estimable"),
+        ("Cochran's Q", f"{number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}"),
+    ]
+    if outcome.method not in ("FE", "MH", "PETO") and model.tau2 is not None:
+        stats.insert(
+            1,
+            (
+                "95% prediction interval",
+                f"{effect_value(pooled.pi_lower, measure)} to "
+                f"{effect_value(pooled.pi_upper, measure)}",
+            ),
+        )
+    labels = {s.id: s.label for s in result.studies}
+    rating = certainty_of(result, designs)
+    certainty = (
+        f"{rating.word} ({reasons_text(rating.reasons)})"
+        + (f". {rating.note}" if rating.note else "")
+        + (
+            " \u2014 the editor's rating"
+            if rating.source == "editor"
+            else " \u2014 reportgen's suggestion, as no rating was given"
+        )
+    )
+    suggestion = (
+        None
+        if rating.source != "editor"
+        else f"{LEVEL_WORDS[rating.suggested_level]} ({reasons_text(rating.suggested_reasons)})"
+    )
+    context: dict[str, Any] = {
+        "id": outcome.id,
+        "label": outcome.label,
+        "role": "Benefit" if outcome.role == "benefit" else "Harm",
+        "settings": f"{outcome.type}, {measure}, {outcome.method}, {model.test}",
+        "unit": unit,
+        "figure_src": _figure(figures[outcome.id]),
+        "figure_alt": figure_alt(result),
+        "heterogeneity": heterogeneity_line(model),
+        "headers": headers,
+        "rows": rows,
+        "pooled_row": {"estimate": _ci(result, measure)},
+        "stats": stats,
+        "notes": list(result.notes),
+        "subgroups": None,
+        "leave_one_out": _sub_rows(result.leave_one_out, measure, labels),
+        "sensitivity": _sub_rows(result.sensitivity, measure),
+        "small_study": None,
+        "certainty": certainty,
+        "certainty_suggestion": suggestion,
+    }
+    if result.subgroups is not None:
+        subgroups = result.subgroups
+        context["subgroups"] = {
+            "variable": subgroups.variable,
+            "rows": _sub_rows(subgroups.groups, measure),
+            "test": (
+                f"Test for subgroup differences: Q = {number(subgroups.q_between, 2)} "
+                f"(df = {subgroups.q_between_df}), {p_value(subgroups.q_between_p)}"
+            ),
+        }
+    if result.small_study is not None:
+        small = result.small_study
+        trimfill = small.trimfill
+        context["small_study"] = {
+            "funnel_src": _figure(figures[f"{outcome.id}-funnel"]),
+            "funnel_rows": [
+                {"label": s.label, "effect": number(s.yi, 3), "se": number(s.vi**0.5, 3)}
+                for s in result.studies
+            ]
+            + [
+                {"label": f"Imputed study {i + 1}", "effect": number(y, 3), "se": number(v**0.5, 3)}
+                for i, (y, v) in enumerate(zip(trimfill.filled_yi, trimfill.filled_vi, strict=True))
+            ],
+            "funnel_alt": (
+                f"Funnel plot of {plural(result.k, 'study', 'studies')}; trim and "
+                f"fill imputed {trimfill.k0} on the {trimfill.side}."
+            ),
+            "rows": [
+                (
+                    "Egger's regression test",
+                    f"t = {number(small.egger.statistic, 2)}, {p_value(small.egger.p_value)}",
+                ),
+                (
+                    "Begg's rank correlation",
+                    f"Kendall's \u03c4 = {number(small.begg.statistic, 3)}, "
+                    f"{p_value(small.begg.p_value)}",
+                ),
+                (
+                    "Trim and fill (L0)",
+                    f"{trimfill.k0} studies imputed on the {trimfill.side}; "
+                    f"adjusted {unit} {_ci_values(small.trimfill_pooled, measure)}",
+                ),
+            ],
+        }
+    return context
+
+
+def _ci_values(pooled, measure: str) -> str:
+    return effect_with_ci(pooled.estimate, pooled.ci_lower, pooled.ci_upper, measure)
+
+
+def figure_alt(result: OutcomeResult) -> str:
+    """Alternative text that states what the forest plot shows."""
+    pooled, measure = result.pooled, result.outcome.measure
+    lows = min(s.estimate for s in result.studies)
+    highs = max(s.estimate for s in result.studies)
+    if MEASURES[measure].scale == "proportion":
+        low_text, high_text, est = percent(lows), percent(highs), percent(pooled.estimate, 1)
+    else:
+        low_text, high_text = effect_value(lows, measure), effect_value(highs, measure)
+        est = effect_value(pooled.estimate, measure)
+    text = (
+        f"Forest plot of {result.outcome.label.lower()} in "
+        f"{plural(result.k, 'study', 'studies')}. Study results range from {low_text} to "
+        f"{high_text}. Pooled estimate {est} (95% CI {effect_value(pooled.ci_lower, measure)} to "
+        f"{effect_value(pooled.ci_upper, measure)})."
+    )
+    if result.k > 1 and result.outcome.method not in ("FE", "MH", "PETO"):
+        text += (
+            f" 95% prediction interval {effect_value(pooled.pi_lower, measure)} to "
+            f"{effect_value(pooled.pi_upper, measure)}."
+        )
+    if result.k > 1 and result.model.i2 is not None:
+        text += (
+            f" Results {heterogeneity_words(result.model.i2)} between studies "
+            f"(I\u00b2 = {number(result.model.i2, 1)}%)."
+        )
+    return text

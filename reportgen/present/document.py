@@ -1,0 +1,178 @@
+"""``results.json``: the machine-readable results (a contract other tools read).
+
+Analysis-scale values under ``model``, natural-scale (proportion) values under ``pooled``, I2 and
+weights in percent. Floats are written with full precision; a value that cannot be estimated is
+``null``. Keys beyond the contract are added around it, never instead of it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from reportgen.config.schema import ReportConfig
+from reportgen.interpret.certainty import certainty_of
+from reportgen.interpret.statements import outcome_statement, phrase_table
+from reportgen.provenance import Provenance
+from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
+from reportgen.stats.fitting import NaturalScale
+from reportgen.stats.pooling import PoolResult
+
+SCHEMA_VERSION = 1
+
+
+def results_document(
+    config: ReportConfig, results: ReportResults, provenance: Provenance, config_sha256: str
+) -> dict[str, Any]:
+    report = config.report.model_dump(exclude_none=True)
+    report.update(study_count=results.study_count, participant_count=results.participant_count)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "report": report,
+        "outcomes": [_outcome(r, config) for r in results.outcomes],
+        "generator": {"software": provenance.as_dict(), "config_sha256": config_sha256},
+    }
+
+
+def _model(model: PoolResult) -> dict[str, Any]:
+    return {
+        "estimate": model.estimate,
+        "se": model.se,
+        "statistic": model.statistic,
+        "p_value": model.p_value,
+        "ci_lower": model.ci_lower,
+        "ci_upper": model.ci_upper,
+        "pi_lower": model.pi_lower,
+        "pi_upper": model.pi_upper,
+        "df": model.df,
+        "method": model.method,
+        "test": model.test,
+        "iterations": model.iterations,
+    }
+
+
+def _pooled(pooled: NaturalScale) -> dict[str, Any]:
+    return {
+        "estimate": pooled.estimate,
+        "ci_lower": pooled.ci_lower,
+        "ci_upper": pooled.ci_upper,
+        "pi_lower": pooled.pi_lower,
+        "pi_upper": pooled.pi_upper,
+    }
+
+
+def _heterogeneity(model: PoolResult) -> dict[str, Any]:
+    return {
+        "tau2": model.tau2,
+        "i2": model.i2,
+        "h2": model.h2,
+        "q": model.q,
+        "q_df": model.q_df,
+        "q_p": model.q_p,
+        "tau2_ci_lower": model.tau2_ci_lower,
+        "tau2_ci_upper": model.tau2_ci_upper,
+        "i2_ci_lower": model.i2_ci_lower,
+        "i2_ci_upper": model.i2_ci_upper,
+    }
+
+
+def _sub_result(result: SubResult) -> dict[str, Any]:
+    return {
+        "k": result.k,
+        "model": _model(result.model),
+        "pooled": _pooled(result.pooled),
+        "heterogeneity": _heterogeneity(result.model),
+    }
+
+
+def _certainty(rating) -> dict[str, Any]:
+    return {
+        "level": rating.level,
+        "reasons": list(rating.reasons),
+        "source": rating.source,
+        "note": rating.note,
+        "suggested": {"level": rating.suggested_level, "reasons": list(rating.suggested_reasons)},
+    }
+
+
+def _outcome(result: OutcomeResult, config: ReportConfig) -> dict[str, Any]:
+    model, outcome = result.model, result.outcome
+    designs = [study.design for study in config.studies]
+    statement = outcome_statement(result, config)
+    document: dict[str, Any] = {
+        "id": outcome.id,
+        "label": outcome.label,
+        "role": outcome.role,
+        "k": result.k,
+        "type": outcome.type,
+        "measure": outcome.measure,
+        "method": outcome.method,
+        "test": model.test,
+        "participants": result.participants,
+        "events": result.events,
+        "model": _model(model),
+        "pooled": {**_pooled(result.pooled), "back_transform_n": result.back_transform_n},
+        "heterogeneity": _heterogeneity(model),
+        "studies": [
+            {
+                "id": s.id,
+                "label": s.label,
+                "data": s.data,
+                "yi": s.yi,
+                "vi": s.vi,
+                "weight": s.weight,
+                "estimate": s.estimate,
+                "ci_lower": s.ci_lower,
+                "ci_upper": s.ci_upper,
+                "zero_cell_corrected": s.zero_cell_corrected,
+            }
+            for s in result.studies
+        ],
+        "leave_one_out": [{"omitted": r.label, **_sub_result(r)} for r in result.leave_one_out],
+        "sensitivity": [{"name": r.label, **_sub_result(r)} for r in result.sensitivity],
+        "statement": {
+            "key": statement.key,
+            "text": statement.text,
+            "phrase_table_version": phrase_table()["version"],
+        },
+        "certainty": _certainty(certainty_of(result, designs)),
+        "notes": list(result.notes),
+    }
+    if result.subgroups is not None:
+        subgroups = result.subgroups
+        document["subgroups"] = {
+            "variable": subgroups.variable,
+            "groups": [{"value": g.label, **_sub_result(g)} for g in subgroups.groups],
+            "q_between": subgroups.q_between,
+            "q_between_df": subgroups.q_between_df,
+            "q_between_p": subgroups.q_between_p,
+        }
+    if result.small_study is not None:
+        small = result.small_study
+        document["small_study"] = {
+            "egger": {"statistic": small.egger.statistic, "p_value": small.egger.p_value},
+            "begg": {"statistic": small.begg.statistic, "p_value": small.begg.p_value},
+            "trimfill": {
+                "k0": small.trimfill.k0,
+                "side": small.trimfill.side,
+                "model": _model(small.trimfill.model),
+                "pooled": _pooled(small.trimfill_pooled),
+            },
+        }
+    return document
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """Serialise deterministically: fixed key order, full float precision, no NaN."""
+    return json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,122 @@
+"""Deciding what to rebuild: hashes of every input of a report, kept between runs.
+
+Only the standard library is imported here: a scheduled run over a thousand unchanged configs
+must not pay for numpy, matplotlib or WeasyPrint. The state file ``<out>/.reportgen-state.json``
+remembers, per config file, its hash, its report id and the data files it read; a report is
+unchanged when the digest of all its inputs equals the one in its ``manifest.json`` and every
+requested output exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen import __version__
+
+STATE_FILE = ".reportgen-state.json"
+MANIFEST = "manifest.json"
+OUTPUT_FILES = {"html": "report.html", "pdf": "report.pdf", "json": "results.json"}
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def templates_sha256(folder: Path) -> str:
+    """One hash over every template file (names and contents), in a stable order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_digest(config_sha256: str, sources: dict[str, str], templates: str) -> str:
+    """The digest that decides whether a report is up to date."""
+    payload = json.dumps(
+        {
+            "config": config_sha256,
+            "sources": sources,
+            "templates": templates,
+            "reportgen": __version__,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def manifest(
+    config: Path,
+    config_sha256: str,
+    sources: dict[str, str],
+    templates: str,
+    formats: tuple[str, ...],
+    version: str,
+) -> dict:
+    return {
+        "reportgen_version": __version__,
+        "report_version": version,
+        "inputs": {
+            "config": {"path": config.as_posix(), "sha256": config_sha256},
+            "sources": [{"path": path, "sha256": sha} for path, sha in sorted(sources.items())],
+            "templates_sha256": templates,
+        },
+        "digest": inputs_digest(config_sha256, sources, templates),
+        "formats": sorted(formats),
+    }
+
+
+def source_hashes(paths) -> dict[str, str]:
+    return {Path(p).as_posix(): file_sha256(Path(p)) for p in paths}
+
+
+@dataclass
+class State:
+    """What the last runs learned about each config (keyed by the config path as given)."""
+
+    path: Path
+    entries: dict[str, dict]
+
+    @classmethod
+    def load(cls, out: Path) -> State:
+        path = out / STATE_FILE
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = {}
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(self.entries, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def is_unchanged(
+    config: Path, out: Path, formats: tuple[str, ...], state: State, templates: str
+) -> bool:
+    """True when the config, its data files, the templates and reportgen are as when its
+    report was last built, and that report has every requested output."""
+    entry = state.entries.get(config.as_posix())
+    if not entry:
+        return False
+    try:
+        config_sha = file_sha256(config)
+        if config_sha != entry.get("config_sha256"):
+            return False
+        sources = source_hashes(entry.get("sources", []))
+    except OSError:
+        return False
+    folder = out / entry.get("report_id", "")
+    try:
+        recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if recorded.get("digest") != inputs_digest(config_sha, sources, templates):
+        return False
+    return all((folder / OUTPUT_FILES[f]).exists() for f in formats)

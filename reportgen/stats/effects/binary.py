@@ -1,0 +1,75 @@
+"""Two-arm binary outcomes: log odds ratio (OR), log risk ratio (RR), risk difference (RD) and the
+Peto log odds ratio, as ``metafor::escalc`` computes them (Fleiss & Berlin 2009, in Cooper et al.,
+The Handbook of Research Synthesis; Yusuf et al. 1985 for Peto).
+
+Zero cells, as ``escalc(add = 1/2, to = "only0")``: a study with a zero in any of its four cells
+(events or non-events in either arm) has 1/2 added to all four.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reportgen.stats.effects.common import ZERO_CELL_ADDITION, EffectSizes
+
+BINARY_MEASURES = ("OR", "RR", "RD")
+
+
+def _cells(events_1, total_1, events_2, total_2):
+    a = np.asarray(events_1, dtype=float)
+    c = np.asarray(events_2, dtype=float)
+    b = np.asarray(total_1, dtype=float) - a
+    d = np.asarray(total_2, dtype=float) - c
+    return a, b, c, d
+
+
+def _corrected_cells(events_1, total_1, events_2, total_2):
+    a, b, c, d = _cells(events_1, total_1, events_2, total_2)
+    corrected = (a == 0) | (b == 0) | (c == 0) | (d == 0)
+    add = np.where(corrected, ZERO_CELL_ADDITION, 0.0)
+    return a + add, b + add, c + add, d + add, corrected
+
+
+def binary_effects(events_1, total_1, events_2, total_2, measure: str) -> EffectSizes:
+    """(yi, vi) for intervention (arm 1) against control (arm 2), as ``escalc`` (vtype "LS").
+
+    OR: yi = log(a d / (b c)),            vi = 1/a + 1/b + 1/c + 1/d
+    RR: yi = log((a/n1) / (c/n2)),        vi = 1/a - 1/n1 + 1/c - 1/n2
+    RD: yi = a/n1 - c/n2,                 vi = p1(1-p1)/n1 + p2(1-p2)/n2
+    with a, c events and b, d non-events, after the zero-cell correction.
+    """
+    if measure not in BINARY_MEASURES:
+        raise ValueError(
+            f"Invalid measure {measure!r}; must be one of {', '.join(BINARY_MEASURES)}"
+        )
+    a, b, c, d, corrected = _corrected_cells(events_1, total_1, events_2, total_2)
+    n1, n2 = a + b, c + d
+    p1, p2 = a / n1, c / n2
+    if measure == "OR":
+        yi = np.log(p1 / (1 - p1)) - np.log(p2 / (1 - p2))
+        vi = 1 / a + 1 / b + 1 / c + 1 / d
+    elif measure == "RR":
+        yi = np.log(p1) - np.log(p2)
+        vi = 1 / a - 1 / n1 + 1 / c - 1 / n2
+    else:
+        yi = p1 - p2
+        vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+    return EffectSizes(measure, yi, vi, corrected)
+
+
+def double_zero(events_1, total_1, events_2, total_2) -> np.ndarray:
+    """Studies with no events in either arm, or only events in both (no information on a ratio)."""
+    a, b, c, d = _cells(events_1, total_1, events_2, total_2)
+    return ((a == 0) & (c == 0)) | ((b == 0) & (d == 0))
+
+
+def peto_effects(events_1, total_1, events_2, total_2) -> EffectSizes:
+    """Peto's one-step log odds ratio per study, as ``escalc(measure = "PETO")``:
+    yi = (a - E) / V, vi = 1 / V, with E = (a + c) n1 / N and
+    V = (a + c)(b + d) n1 n2 / (N^2 (N - 1)), after the zero-cell correction."""
+    a, b, c, d, corrected = _corrected_cells(events_1, total_1, events_2, total_2)
+    n1, n2 = a + b, c + d
+    n = n1 + n2
+    expected = (a + c) * n1 / n
+    variance = (a + c) * (b + d) * (n1 / n) * (n2 / n) / (n - 1)
+    return EffectSizes("PETO", (a - expected) / variance, 1 / variance, corrected)
