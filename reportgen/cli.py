@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen import __version__
+from reportgen.render import FORMATS
 
 DEFAULT_CONFIG_GLOB = "configs/*.yaml"
 EXIT_OK, EXIT_USER_ERROR = 0, 1
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from reportgen.publish.build import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [name for name in chosen if name not in FORMATS]
@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         dest="formats",
         type=_formats,
-        default=("html", "pdf", "json"),
+        default=FORMATS,
         metavar="LIST",
         help="comma-separated formats: html,pdf,json (default: all)",
     )

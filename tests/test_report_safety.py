@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reportgen.publish.build import build_report
-from reportgen.render.html import RefusedResource, render_pdf
+from reportgen.render.pdf import RefusedResource, render_pdf
 
 PAGE = '<html lang="en"><head><title>t</title></head><body><img src="{src}" alt="x"></body></html>'
 

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from reportgen.interpret.statements import (
-    classify,
+from reportgen.interpret.statements import classify
+from reportgen.present.statements import (
     comparative_statement,
     phrase_table,
     single_arm_statement,

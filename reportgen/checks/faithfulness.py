@@ -95,24 +95,27 @@ def _matches(token: str, computed: list[float]) -> bool:
 
 
 def check_numbers(
-    summary_html: str, generated_html: str, config_text: str, document: dict[str, Any]
+    texts: list[tuple[str, bool]], config_text: str, document: dict[str, Any]
 ) -> NumberCheck:
-    """Trace every number in ``summary_html``.
+    """Trace every number in the summary's ``texts``, (text, written by the editor) pairs in
+    reading order.
 
-    ``generated_html``: the same summary rendered without the editor's free text (its numbers
-    are reportgen's own); ``config_text``: the structured config fields as text.
+    Numbers in reportgen's own text are traced by construction, as are numbers of the
+    structured config fields (``config_text``); a number in the editor's text must equal a
+    computed value at the precision shown.
     """
-    text = visible_text(summary_html)
-    allowed = set(numbers_in(visible_text(generated_html))) | set(numbers_in(config_text))
+    allowed = {token for text, editorial in texts if not editorial for token in numbers_in(text)}
+    allowed |= set(numbers_in(config_text))
     computed = _computed_values(document)
     untraced = []
-    tokens = numbers_in(text)
-    sentences = [s for line in text.splitlines() for s in SENTENCE_END.split(line)]
-    for sentence in sentences:
-        for token in numbers_in(sentence):
-            if token in allowed or _matches(token, computed):
-                continue
-            untraced.append((token, sentence.strip()))
+    tokens = []
+    for text, editorial in texts:
+        for line in text.splitlines():
+            for sentence in SENTENCE_END.split(line):
+                for token in numbers_in(sentence):
+                    tokens.append(token)
+                    if editorial and token not in allowed and not _matches(token, computed):
+                        untraced.append((token, sentence.strip()))
     return NumberCheck(len(tokens), len(tokens) - len(untraced), tuple(untraced), tuple(tokens))
 
 

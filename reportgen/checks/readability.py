@@ -55,7 +55,23 @@ def prose_sentences(summary_html: str) -> list[str]:
 
 
 def measure(summary_html: str) -> Readability:
-    sentences = prose_sentences(summary_html)
+    """Readability of the paragraphs and list items of an HTML fragment."""
+    return measure_sentences(prose_sentences(summary_html))
+
+
+def split_sentences(paragraphs: list[str]) -> list[str]:
+    """Sentences of plain-text paragraphs (those with at least one word)."""
+    return [
+        s.strip()
+        for paragraph in paragraphs
+        for line in paragraph.splitlines()
+        for s in SENTENCE_END.split(line)
+        if WORD.search(s)
+    ]
+
+
+def measure_sentences(sentences: list[str]) -> Readability:
+    """Flesch-Kincaid grade, SMOG, word and sentence counts, and the three hardest sentences."""
     words = [w for s in sentences for w in WORD.findall(s)]
     polysyllables = sum(1 for w in words if syllables(w) >= 3)
     smog = 1.0430 * math.sqrt(polysyllables * 30 / max(1, len(sentences))) + 3.1291

@@ -16,27 +16,6 @@ from dataclasses import dataclass
 from reportgen.stats.analysis import OutcomeResult
 
 LEVELS = ("very_low", "low", "moderate", "high")
-LEVEL_WORDS = {"high": "High", "moderate": "Moderate", "low": "Low", "very_low": "Very low"}
-# Filled and open circles, the GRADE convention: readable without colour.
-LEVEL_SYMBOLS = {
-    "high": "\u2295\u2295\u2295\u2295",
-    "moderate": "\u2295\u2295\u2295\u25ef",
-    "low": "\u2295\u2295\u25ef\u25ef",
-    "very_low": "\u2295\u25ef\u25ef\u25ef",
-}
-# Plain words: these finish the patient sentence "We are not confident in this number because
-# of ..." and fill the certainty column of the brief.
-REASON_WORDS = {
-    "risk_of_bias": "how the studies were done",
-    "inconsistency": "results that differ a lot between studies",
-    "indirectness": "studies that may not match your situation",
-    "imprecision": "small studies with few events",
-    "publication_bias": "studies that may not have been published",
-    "non_randomised": "studies without groups chosen by chance",
-    "large_effect": "a large effect",
-    "dose_response": "a dose-response gradient",
-    "plausible_confounding": "bias that would shrink the effect",
-}
 OPTIMAL_EVENTS = 300
 RATE_CI_WIDTH = 0.20
 EGGER_ALPHA = 0.10
@@ -50,14 +29,6 @@ class Certainty:
     note: str | None
     suggested_level: str
     suggested_reasons: tuple[str, ...]
-
-    @property
-    def word(self) -> str:
-        return LEVEL_WORDS[self.level]
-
-    @property
-    def symbol(self) -> str:
-        return LEVEL_SYMBOLS[self.level]
 
 
 def _randomised(design: str | None) -> bool:
@@ -80,7 +51,7 @@ def suggest(result: OutcomeResult, designs: list[str | None]) -> tuple[str, tupl
     if outcome.type == "proportion":
         imprecise = pooled.ci_upper - pooled.ci_lower > RATE_CI_WIDTH
     else:
-        from reportgen.present.format import MEASURES
+        from reportgen.present.format import MEASURES  # replaced by the measure registry
 
         null = MEASURES[outcome.measure].null
         imprecise = pooled.ci_lower <= null <= pooled.ci_upper
@@ -122,10 +93,3 @@ def certainty_of(result: OutcomeResult, designs: list[str | None]) -> Certainty:
     return Certainty(
         suggested_level, suggested_reasons, "suggested", None, suggested_level, suggested_reasons
     )
-
-
-def reasons_text(reasons: tuple[str, ...]) -> str:
-    """'a, b and c' in plain words; 'no serious concerns' for none."""
-    from reportgen.present.format import join_words
-
-    return join_words([REASON_WORDS[r] for r in reasons]) if reasons else "no serious concerns"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from reportgen.interpret.certainty import LEVEL_WORDS, certainty_of, reasons_text
+from reportgen.interpret.findings import Finding
 from reportgen.present.format import (
     MEASURES,
     METHOD_NAMES,
@@ -25,6 +25,7 @@ from reportgen.present.format import (
     plural,
     significant,
 )
+from reportgen.present.phrases import certainty_word, reasons_text
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
 
@@ -188,9 +189,8 @@ def _reported(data: dict) -> str:
     return f"{data['estimate']:g} ({data['ci_lower']:g} to {data['ci_upper']:g})"
 
 
-def outcome_appendix(
-    result: OutcomeResult, figures: dict[str, str], designs: list[str | None]
-) -> dict[str, Any]:
+def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any]:
+    result = finding.result
     outcome, model = result.outcome, result.model
     measure = outcome.measure
     unit = (
@@ -236,9 +236,9 @@ def outcome_appendix(
             ),
         )
     labels = {s.id: s.label for s in result.studies}
-    rating = certainty_of(result, designs)
+    rating = finding.certainty
     certainty = (
-        f"{rating.word} ({reasons_text(rating.reasons)})"
+        f"{certainty_word(rating.level)} ({reasons_text(rating.reasons)})"
         + (f". {rating.note}" if rating.note else "")
         + (
             " \u2014 the editor's rating"
@@ -249,7 +249,7 @@ def outcome_appendix(
     suggestion = (
         None
         if rating.source != "editor"
-        else f"{LEVEL_WORDS[rating.suggested_level]} ({reasons_text(rating.suggested_reasons)})"
+        else f"{certainty_word(rating.suggested_level)} ({reasons_text(rating.suggested_reasons)})"
     )
     context: dict[str, Any] = {
         "id": outcome.id,

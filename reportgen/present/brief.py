@@ -1,29 +1,45 @@
-"""The clinician brief's context: the question (PICO), the summary-of-findings table with
-absolute effects per 1,000 people and GRADE certainty, the caveats and how to cite."""
+"""The clinician brief: the question (PICO), the summary-of-findings table with absolute effects
+per 1,000 people and GRADE certainty, the caveats and how to cite."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from reportgen.config.schema import ReportConfig
-from reportgen.interpret.absolute import control_risk, treated_risk
-from reportgen.interpret.certainty import certainty_of, reasons_text
-from reportgen.interpret.statements import outcome_statement
+from reportgen.interpret.findings import Finding, Findings
 from reportgen.present.format import MEASURES, effect_value, per_scale, percent, plural
+from reportgen.present.phrases import certainty_symbol, certainty_word, reasons_text
+from reportgen.present.statements import outcome_statement
 from reportgen.present.versions import VersionInfo
-from reportgen.stats.analysis import OutcomeResult, ReportResults
 
 
-def designs_of(config: ReportConfig) -> list[str | None]:
-    return [study.design for study in config.studies]
+@dataclass(frozen=True)
+class BriefRow:
+    """One row of the summary-of-findings table."""
+
+    label: str
+    studies: str
+    effect: str
+    absolute: str
+    certainty_symbol: str
+    certainty_word: str
+    certainty_source: str
+    certainty_reasons: str
+    statement: str
 
 
-def brief_context(
-    config: ReportConfig, results: ReportResults, version: VersionInfo | None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BriefView:
+    question: tuple[tuple[str, str], ...]
+    rows: tuple[BriefRow, ...]
+    caveats: tuple[str, ...]
+    how_to_cite: str
+
+
+def brief_view(config: ReportConfig, findings: Findings, version: VersionInfo | None) -> BriefView:
     """The clinician brief: the question, the summary-of-findings table and the caveats."""
     report = config.report
-    question = [
+    question = tuple(
         (name, value)
         for name, value in (
             ("Population", report.population),
@@ -32,45 +48,40 @@ def brief_context(
             ("Condition", report.condition),
         )
         if value
-    ]
-    rows = []
-    for result in results.outcomes:
-        rating = certainty_of(result, designs_of(config))
-        rows.append(
-            {
-                "label": result.outcome.label,
-                "studies": (
-                    f"{plural(result.k, 'study', 'studies')}"
-                    + (
-                        f" ({result.participants:,} people)"
-                        if result.participants is not None
-                        else ""
-                    )
-                ),
-                "effect": _effect_text(result),
-                "absolute": _absolute_text(result),
-                "certainty_symbol": rating.symbol,
-                "certainty_word": rating.word,
-                "certainty_source": "" if rating.source == "editor" else "suggested by reportgen",
-                "certainty_reasons": reasons_text(rating.reasons),
-                "statement": outcome_statement(result, config).text,
-            }
-        )
+    )
     cite_version = f", version {version.version}" if version else ""
     cite_date = f" ({version.updated})" if version and version.updated else ""
-    return {
-        "question": question,
-        "rows": rows,
-        "caveats": list(config.text.caveats),
-        "how_to_cite": (
+    return BriefView(
+        question=question,
+        rows=tuple(_row(finding, config) for finding in findings),
+        caveats=tuple(config.text.caveats),
+        how_to_cite=(
             f"{report.authors or 'reportgen'}. {report.title}. Evidence summary"
             f"{cite_version}{cite_date}."
         ),
-    }
+    )
 
 
-def _effect_text(result: OutcomeResult) -> str:
-    pooled, outcome = result.pooled, result.outcome
+def _row(finding: Finding, config: ReportConfig) -> BriefRow:
+    result, rating = finding.result, finding.certainty
+    studies = plural(result.k, "study", "studies")
+    if result.participants is not None:
+        studies += f" ({result.participants:,} people)"
+    return BriefRow(
+        label=result.outcome.label,
+        studies=studies,
+        effect=_effect_text(finding),
+        absolute=_absolute_text(finding),
+        certainty_symbol=certainty_symbol(rating.level),
+        certainty_word=certainty_word(rating.level),
+        certainty_source="" if rating.source == "editor" else "suggested by reportgen",
+        certainty_reasons=reasons_text(rating.reasons),
+        statement=outcome_statement(finding, config.report.intervention).text,
+    )
+
+
+def _effect_text(finding: Finding) -> str:
+    pooled, outcome = finding.result.pooled, finding.result.outcome
     measure = "PETO" if outcome.method == "PETO" else outcome.measure
     display = MEASURES[measure]
     if display.scale == "proportion":
@@ -86,29 +97,31 @@ def _effect_text(result: OutcomeResult) -> str:
     return f"{display.short} {values}"
 
 
-def _absolute_text(result: OutcomeResult) -> str:
+def _absolute_text(finding: Finding) -> str:
     """Per 1,000 people: the rate itself for single-arm data; for two-arm counts the risk
     without and with treatment at the studies' control-group risk, and the difference."""
-    pooled, outcome = result.pooled, result.outcome
-    if outcome.type == "proportion":
+    pooled = finding.result.pooled
+    if finding.is_rate:
         return (
             f"{per_scale(pooled.estimate, 1000)} per 1,000 "
             f"({per_scale(pooled.ci_lower, 1000)} to {per_scale(pooled.ci_upper, 1000)})"
         )
-    if outcome.type != "binary":
+    absolute = finding.absolute
+    if absolute is None:
         return "\u2013"
-    control = control_risk(result)
+    control = per_scale(absolute.control, 1000)
     treated = [
-        treated_risk(control, v, outcome.measure)
-        for v in (pooled.estimate, pooled.ci_lower, pooled.ci_upper)
+        per_scale(risk, 1000)
+        for risk in (absolute.treated, absolute.treated_lower, absolute.treated_upper)
     ]
-    differences = [per_scale(t, 1000) - per_scale(control, 1000) for t in treated]
+    differences = [count - control for count in treated]
 
-    def signed(count: int) -> str:
+    def more_or_fewer(count: int) -> str:
         return f"{abs(count)} {'more' if count > 0 else 'fewer'}" if count else "0 more"
 
     low, high = sorted(differences[1:])
     return (
-        f"{per_scale(control, 1000)} per 1,000 without, {per_scale(treated[0], 1000)} with: "
-        f"{signed(differences[0])} per 1,000 ({signed(low)} to {signed(high)})"
+        f"{control} per 1,000 without, {treated[0]} with: "
+        f"{more_or_fewer(differences[0])} per 1,000 ({more_or_fewer(low)} to "
+        f"{more_or_fewer(high)})"
     )

@@ -12,10 +12,10 @@ import math
 from typing import Any
 
 from reportgen.config.schema import ReportConfig
-from reportgen.interpret.certainty import certainty_of
-from reportgen.interpret.statements import outcome_statement, phrase_table
+from reportgen.interpret.findings import Finding, Findings
+from reportgen.present.statements import outcome_statement, phrase_table
 from reportgen.provenance import Provenance
-from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
+from reportgen.stats.analysis import ReportResults, SubResult
 from reportgen.stats.fitting import NaturalScale
 from reportgen.stats.pooling import PoolResult
 
@@ -23,14 +23,18 @@ SCHEMA_VERSION = 1
 
 
 def results_document(
-    config: ReportConfig, results: ReportResults, provenance: Provenance, config_sha256: str
+    config: ReportConfig,
+    results: ReportResults,
+    findings: Findings,
+    provenance: Provenance,
+    config_sha256: str,
 ) -> dict[str, Any]:
     report = config.report.model_dump(exclude_none=True)
     report.update(study_count=results.study_count, participant_count=results.participant_count)
     return {
         "schema_version": SCHEMA_VERSION,
         "report": report,
-        "outcomes": [_outcome(r, config) for r in results.outcomes],
+        "outcomes": [_outcome(f, config) for f in findings],
         "generator": {"software": provenance.as_dict(), "config_sha256": config_sha256},
     }
 
@@ -96,10 +100,10 @@ def _certainty(rating) -> dict[str, Any]:
     }
 
 
-def _outcome(result: OutcomeResult, config: ReportConfig) -> dict[str, Any]:
+def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
+    result = finding.result
     model, outcome = result.model, result.outcome
-    designs = [study.design for study in config.studies]
-    statement = outcome_statement(result, config)
+    statement = outcome_statement(finding, config.report.intervention)
     document: dict[str, Any] = {
         "id": outcome.id,
         "label": outcome.label,
@@ -136,7 +140,7 @@ def _outcome(result: OutcomeResult, config: ReportConfig) -> dict[str, Any]:
             "text": statement.text,
             "phrase_table_version": phrase_table()["version"],
         },
-        "certainty": _certainty(certainty_of(result, designs)),
+        "certainty": _certainty(finding.certainty),
         "notes": list(result.notes),
     }
     if result.subgroups is not None:

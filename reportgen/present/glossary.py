@@ -1,24 +1,30 @@
 """Plain words: explain technical terms at their first use in the patient summary, and flag
 words that oversell in editorial text. The glossary is ``data/glossary.yaml``, extendable per
-report with a top-level ``glossary:`` in the config."""
+report with a top-level ``glossary:`` in the config.
+
+Explanations are added to the summary's ``Prose`` as data, in reading order, once per term:
+never in a heading or label, never inside another explanation or in a text that explains the
+term itself, and never inside an HTML entity (matching happens on plain text).
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from html import escape
+from typing import Any, TypeVar
 
 from reportgen.paths import data_dir
+from reportgen.present.prose import Prose, map_prose
 
-TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
-SUMMARY = re.compile(r'(<section id="summary".*?</section>)', re.S)
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict:
+def _data() -> dict[str, Any]:
     import yaml
 
-    return yaml.safe_load((data_dir() / "glossary.yaml").read_text())
+    data: dict[str, Any] = yaml.safe_load((data_dir() / "glossary.yaml").read_text())
+    return data
 
 
 def glossary(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -31,43 +37,38 @@ def hype_words() -> tuple[str, ...]:
     return tuple(_data()["hype"])
 
 
-def explain_terms(page: str, terms: dict[str, str]) -> str:
-    """Add a plain explanation after the first use of each term in the summary section.
+def explain_terms(view: T, terms: dict[str, str]) -> T:
+    """A copy of ``view`` (any frozen view holding Prose) with each term explained at its first
+    use in glossable prose.
 
     Longer terms are matched first, so "composite complete remission" is explained as itself
-    and not as "complete remission". Only text between tags is touched, never headings.
+    and not as "complete remission"; matching is case-insensitive and whole-word (a hyphen joins
+    words: "non-randomised" is not "randomised").
     """
-    match = SUMMARY.search(page)
-    if not match:
-        return page
-    remaining = sorted(terms, key=len, reverse=True)
-    explained: set[str] = set()
-    in_heading = False
-    parts = TAG_OR_TEXT.split(match.group(1))
-    for index, part in enumerate(parts):
-        if part.startswith("<"):
-            # Headings and bold labels stay as they are: explain the term in the prose.
-            if re.match(r"<(h[1-6]|strong|b)\b", part):
-                in_heading = True
-            elif re.match(r"</(h[1-6]|strong|b)>", part):
-                in_heading = False
-            continue
-        if in_heading or not part.strip():
-            continue
-        for term in remaining:
-            if term in explained:
+    ordered = sorted(terms, key=len, reverse=True)
+    done: set[str] = set()
+
+    def explain(prose: Prose) -> Prose:
+        if not prose.glossable:
+            return prose
+        done.update(term for term in ordered if term.lower() in prose.explains)
+        glosses = []
+        for term in ordered:
+            if term in done:
                 continue
-            found = _first_free_match(part, term, [t for t in terms if term in t and t != term])
-            if found is None:
-                continue
-            end = found
-            part = part[:end] + f' <span class="gloss">({escape(terms[term])})</span>' + part[end:]
-            explained.add(term)
-        parts[index] = part
-    return page[: match.start()] + "".join(parts) + page[match.end() :]
+            longer = [t for t in ordered if term.lower() in t.lower() and t != term]
+            end = first_free_match(prose.text, term, longer)
+            if end is not None:
+                glosses.append((end, terms[term]))
+                done.add(term)
+        if not glosses:
+            return prose
+        return Prose(**{**prose.__dict__, "glosses": tuple(sorted(glosses))})
+
+    return map_prose(view, explain)
 
 
-def _first_free_match(text: str, term: str, longer_terms: list[str]) -> int | None:
+def first_free_match(text: str, term: str, longer_terms: list[str]) -> int | None:
     """End of the first whole-word use of ``term`` that is not part of a longer term."""
     covered = [m.span() for longer in longer_terms for m in re.finditer(_whole(longer), text, re.I)]
     for found in re.finditer(_whole(term), text, re.I):
@@ -77,8 +78,7 @@ def _first_free_match(text: str, term: str, longer_terms: list[str]) -> int | No
 
 
 def _whole(term: str) -> str:
-    """A whole-word pattern in which a hyphen joins words ("non-randomised" is not
-    "randomised")."""
+    """A whole-word pattern in which a hyphen joins words."""
     return rf"(?<![\w-]){re.escape(term)}(?![\w-])"
 
 

@@ -1,128 +1,124 @@
-"""The template context: the only place where results become words.
+"""The report view: every text and figure of one report, computed once, frozen.
 
-``build_context`` turns a validated config, its results and its figures into plain data
-(strings, lists, dicts) that templates display as they are. No template does arithmetic or
-rounding; every number a reader sees is formatted here from a computed value or a config field.
+``build_view`` is the only place where results become display values for a whole report; the
+renderers (HTML, PDF, JSON) display it as it is and the checks read it. No template does
+arithmetic or rounding.
 """
 
 from __future__ import annotations
 
-import base64
-from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reportgen.config.load import LoadedConfig
-from reportgen.config.schema import ReportConfig
-from reportgen.interpret.absolute import control_risk, treated_risk
-from reportgen.interpret.certainty import certainty_of
-from reportgen.interpret.statements import outcome_statement
+from reportgen.config.schema import EditorialText, ReportConfig
+from reportgen.interpret.findings import Findings
 from reportgen.present.appendix import methods_paragraphs, outcome_appendix, software_sentence
-from reportgen.present.brief import brief_context, designs_of
+from reportgen.present.brief import BriefView, brief_view
 from reportgen.present.citations import methods_references
-from reportgen.present.figures.icons import icon_array_svg
-from reportgen.present.format import (
-    capitalise,
-    count_words,
-    frequency_scale,
-    heterogeneity_words,
-    join_words,
-    natural_frequency,
-    per_scale,
-    plural,
-)
+from reportgen.present.glossary import explain_terms, glossary
+from reportgen.present.phrases import BANNER
+from reportgen.present.summary import SummaryView, summary_view
 from reportgen.present.versions import VersionInfo
 from reportgen.provenance import Provenance
-from reportgen.stats.analysis import OutcomeResult, ReportResults
+from reportgen.stats.analysis import ReportResults
 from reportgen.stats.data import participants_per_study
 
-# Plain explanations of common study designs, matched on words in a study's `design`.
-DESIGN_EXPLANATIONS = {
-    "quasi-randomised": "compared treatments in groups that were not chosen by chance",
-    "non-randomised": "compared groups that were not chosen by chance",
-    "retrospective": "looked back at the records of past patients",
-    "prospective": "followed people forward in time",
-    "randomised": "compared treatments in groups chosen by chance",
-    "randomized": "compared treatments in groups chosen by chance",
-    "case series": "described what happened to a group of treated patients",
-    "cohort": "followed a group of treated patients",
-}
-BANNER = (
-    "The study data in this report are invented to show the format. "
-    "Do not use it for decisions about care."
-)
+DASH = "\u2013"
 
 
-def build_context(
+@dataclass(frozen=True)
+class ChecksView:
+    """What the summary checks found, in words, for the appendix."""
+
+    numbers: str
+    checked: str
+    untraced: tuple[str, ...]
+    readability: str | None
+
+
+@dataclass(frozen=True)
+class AppendixView:
+    methods: tuple[str, ...]
+    methods_references: tuple[str, ...]
+    outcomes: tuple[dict[str, Any], ...]
+    characteristics: dict[str, Any]
+    references: tuple[str, ...]
+    source: str | None
+    source_url: str | None
+    checks: ChecksView | None = None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """One report, ready to render: brief, summary and appendix, in page order."""
+
+    lang: str
+    title: str
+    report_id: str
+    banner: str | None
+    question: str | None
+    version: dict[str, Any] | None
+    brief: BriefView
+    summary: SummaryView
+    appendix: AppendixView
+    provenance: dict[str, str]
+    figures: tuple[tuple[str, str], ...]  # (file stem, SVG), written under figures/
+    results_json: str  # the results document, serialised
+
+    def with_checks(self, checks: ChecksView) -> ReportView:
+        return replace(self, appendix=replace(self.appendix, checks=checks))
+
+
+def build_view(
     loaded: LoadedConfig,
     results: ReportResults,
+    findings: Findings,
     figures: dict[str, str],
     provenance: Provenance,
-    version: VersionInfo | None = None,
-    text: Any = None,
-    checks: Any = None,
-) -> dict[str, Any]:
-    """Everything the report template shows, as display-ready values."""
+    version: VersionInfo | None,
+    text: EditorialText,
+    results_json: str,
+) -> ReportView:
+    """Everything the report shows, as display-ready values; the summary's glossary is applied
+    here, once."""
     config = loaded.config
     report = config.report
-    side_effects = [r for r in results.outcomes if _is_side_effect(r)]
-    findings = [r for r in results.outcomes if not _is_side_effect(r)]
-    return {
-        "lang": report.language,
-        "title": report.title,
-        "report_id": report.id,
-        "banner": BANNER if report.illustrative else None,
-        "headline": (text or config.text).headline
-        or _headline(config, findings or list(results.outcomes)),
-        "text": text or config.text,
-        "question": report.question,
-        "findings": [_finding(r, config) for r in findings],
-        "side_effects": [_finding(r, config) for r in side_effects],
-        "evidence": _evidence_sentences(config, results),
-        "study_details": _study_details(config, results),
-        "methods": (methods := [*methods_paragraphs(results), software_sentence(provenance)]),
-        "methods_references": methods_references(methods),
-        "outcomes": [outcome_appendix(r, figures, designs_of(config)) for r in results.outcomes],
-        "characteristics": _characteristics(config),
-        "references": _references(config),
-        "source": report.source,
-        "source_url": report.source_url,
-        "version": _version_context(version),
-        "checks": _checks_context(checks),
-        "brief": brief_context(config, results, version),
-        "provenance": {
+    methods = (*methods_paragraphs(results), software_sentence(provenance))
+    summary = summary_view(
+        config,
+        results,
+        findings,
+        text,
+        version.changes if version else (),
+        version.previous_version if version else None,
+    )
+    return ReportView(
+        lang=report.language,
+        title=report.title,
+        report_id=report.id,
+        banner=BANNER if report.illustrative else None,
+        question=report.question,
+        version=_version_context(version),
+        brief=brief_view(config, findings, version),
+        summary=explain_terms(summary, glossary(config.glossary)),
+        appendix=AppendixView(
+            methods=methods,
+            methods_references=tuple(methods_references(list(methods))),
+            outcomes=tuple(outcome_appendix(f, figures) for f in findings),
+            characteristics=_characteristics(config),
+            references=tuple(_references(config)),
+            source=report.source,
+            source_url=report.source_url,
+        ),
+        provenance={
             "config_file": loaded.path.name,
             "config_sha256": loaded.sha256,
             "reportgen_version": provenance.reportgen_version,
             "software": provenance.software_line,
         },
-    }
-
-
-def _checks_context(checks: Any) -> dict[str, Any] | None:
-    """What the summary checks found, for the appendix."""
-    if checks is None:
-        return None
-    numbers = checks.numbers
-    return {
-        "numbers": (
-            f"{numbers.checked} numbers in the summary were checked; {numbers.traced} "
-            "trace back to the analysis or to the config's data and metadata."
-        ),
-        "checked": ", ".join(dict.fromkeys(numbers.numbers)),
-        "untraced": [f"{token} in \u201c{sentence}\u201d" for token, sentence in numbers.untraced],
-        "readability": _readability_text(checks),
-    }
-
-
-def _readability_text(checks: Any) -> str | None:
-    r = checks.readability
-    if r is None:
-        return None
-    verdict = "meets" if r.grade <= checks.reading_target else "is above"
-    return (
-        f"Readability of the summary: Flesch-Kincaid grade {r.grade:g} ({verdict} the target "
-        f"of {checks.reading_target:g}), SMOG index {r.smog:g}, {r.words:,} words in "
-        f"{r.sentences} sentences, {r.mean_sentence_length:g} words per sentence on average."
+        figures=tuple(figures.items()),
+        results_json=results_json,
     )
 
 
@@ -133,7 +129,6 @@ def _version_context(version: VersionInfo | None) -> dict[str, Any] | None:
         "number": version.version,
         "updated": version.updated,
         "previous": version.previous_version,
-        "changes": list(version.changes),
         "log": [
             {
                 "version": entry["version"],
@@ -143,139 +138,6 @@ def _version_context(version: VersionInfo | None) -> dict[str, Any] | None:
             for entry in version.changelog
         ],
     }
-
-
-def _is_side_effect(result: OutcomeResult) -> bool:
-    flag = result.outcome.side_effect
-    return result.outcome.role == "harm" if flag is None else flag
-
-
-def _headline(config: ReportConfig, outcomes: list[OutcomeResult]) -> str:
-    first = outcomes[0]
-    if first.outcome.type != "proportion":
-        # The phrase-table statement already names the treatment.
-        return outcome_statement(first, config).text.split(". ")[0].rstrip(".")
-    sentence = f"{natural_frequency(first.pooled.estimate)} {first.outcome.plain_label}"
-    if config.report.intervention:
-        return f"{capitalise(config.report.intervention)}: {sentence}"
-    return capitalise(sentence)
-
-
-def _icon_arrays(result: OutcomeResult) -> list[dict[str, str]]:
-    """Icon arrays of 100 people: one for a rate, two (with and without treatment) for two-arm
-    counts when the risks are common enough to show in 100 people."""
-    outcome, pooled = result.outcome, result.pooled
-    if outcome.type == "proportion":
-        groups = [("", per_scale(pooled.estimate, 100))]
-    elif outcome.type == "binary" and frequency_scale(control_risk(result)) == 100:
-        control = control_risk(result)
-        groups = [
-            (
-                "With the treatment",
-                per_scale(treated_risk(control, pooled.estimate, outcome.measure), 100),
-            ),
-            ("Without the treatment", per_scale(control, 100)),
-        ]
-    else:
-        return []
-    arrays = []
-    for caption, count in groups:
-        alt = (
-            f"{caption + ': ' if caption else ''}a picture of 100 people, {count} of them "
-            f"filled in: about {count} in 100 people {outcome.plain_label}."
-        )
-        svg = icon_array_svg(count, 100, alt)
-        arrays.append(
-            {
-                "caption": caption,
-                "alt": alt,
-                "src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
-            }
-        )
-    return arrays
-
-
-def _finding(result: OutcomeResult, config: ReportConfig) -> dict[str, Any]:
-    """One outcome in the patient summary: its statement with the numbers behind it."""
-    sentence = outcome_statement(result, config).text
-    rating = certainty_of(result, designs_of(config))
-    return {
-        "certainty_symbol": rating.symbol,
-        "certainty_word": rating.word,
-        "icons": _icon_arrays(result),
-        "id": result.outcome.id,
-        "label": result.outcome.label,
-        "definition": result.outcome.definition,
-        "sentence": sentence,
-        "studies": plural(result.k, "study", "studies"),
-        "participants": (
-            plural(result.participants, "person", "people")
-            if result.participants is not None
-            else None
-        ),
-    }
-
-
-def _evidence_sentences(config: ReportConfig, results: ReportResults) -> list[str]:
-    """How strong the evidence is: designs, size and how much results varied, in words."""
-    sentences = []
-    designs = Counter((study.design or "").strip().lower() for study in config.studies)
-    n_studies = len(config.studies)
-    for design, count in designs.most_common():
-        if not design:
-            continue
-        explanation = next(
-            (text for key, text in DESIGN_EXPLANATIONS.items() if key in design), None
-        )
-        who = (
-            "All " + count_words(count)
-            if count == n_studies and count > 1
-            else capitalise(count_words(count))
-        )
-        noun = "study" if count == 1 else "studies"
-        sentence = f"{who} {noun}: {design}."
-        if explanation:
-            sentence += f" {'It' if count == 1 else 'They'} {explanation}."
-        sentences.append(sentence)
-    if all(r.outcome.type == "proportion" for r in results.outcomes):
-        sentences.append(
-            "No study compared the treatment with another treatment or with no "
-            "treatment, so we cannot tell how much of what happened was due to it."
-        )
-    sentences.append(
-        f"The {count_words(n_studies) if n_studies < 10 else n_studies} "
-        f"{'study' if n_studies == 1 else 'studies'} included "
-        f"{plural(results.participant_count, 'person', 'people')} in total."
-    )
-    sentences += _variation_sentences(results)
-    return sentences
-
-
-def _variation_sentences(results: ReportResults) -> list[str]:
-    """'Results varied very much from study to study for X and Y.' One sentence per band."""
-    bands: dict[str, list[str]] = {}
-    for result in results.outcomes:
-        if result.k > 1:
-            bands.setdefault(heterogeneity_words(result.model.i2), []).append(
-                result.outcome.label.lower()
-            )
-    return [
-        f"Results {words} from study to study for {join_words(labels)}."
-        for words, labels in bands.items()
-    ]
-
-
-def _study_details(config: ReportConfig, results: ReportResults) -> list[tuple[str, str]]:
-    report = config.report
-    rows = [
-        ("Study type", report.design),
-        ("Number of studies", str(results.study_count)),
-        ("Participants", f"n = {results.participant_count:,}"),
-        ("Evidence level", report.evidence_level),
-        ("Published", report.published),
-        ("Search", report.search),
-    ]
-    return [(name, value) for name, value in rows if value]
 
 
 def _characteristics(config: ReportConfig) -> dict[str, Any]:
@@ -300,8 +162,8 @@ def _characteristics(config: ReportConfig) -> dict[str, Any]:
         rows.append(
             [
                 study.label,
-                study.design or "\u2013",
-                f"{count:,}" if count is not None else "\u2013",
+                study.design or DASH,
+                f"{count:,}" if count is not None else DASH,
                 *[_attribute(extras.get(key)) for key in extra_keys],
             ]
         )
@@ -310,7 +172,7 @@ def _characteristics(config: ReportConfig) -> dict[str, Any]:
 
 def _attribute(value: Any) -> str:
     if value is None:
-        return "\u2013"
+        return DASH
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)

@@ -9,8 +9,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-FORMATS = ("html", "pdf", "json")
+from reportgen.publish.incremental import manifest, source_hashes, templates_sha256
+from reportgen.render import FORMATS, OUTPUT_FILES
+
+if TYPE_CHECKING:
+    from reportgen.config.load import LoadedConfig
 
 
 @dataclass
@@ -55,112 +60,89 @@ def build_report(
     allow_untraced_numbers: bool = False,
     strict: bool = False,
 ) -> BuiltReport:
-    """Validate, analyse, draw, render and publish one report to ``<out_dir>/<report.id>/``.
+    """Validate, analyse, interpret, present, check, render and publish one report to
+    ``<out_dir>/<report.id>/``: every file is computed before anything is written.
 
     Raises ``UserError`` (nothing written) for bad input. The caller holds the output lock.
     """
     timer = timer or StageTimer()
     formats = tuple(formats)
-    warnings: tuple[str, ...] = ()
     out = Path(out_dir)
     with timer.stage("validate"):
         from reportgen.config.load import load_config
 
         loaded = load_config(config_path)
-    report_id = loaded.config.report.id
+    config = loaded.config
     with timer.stage("pooling"):
         from reportgen.stats.analysis import analyse
 
-        results = analyse(loaded.config)
-    from reportgen.paths import templates_dir
+        results = analyse(config)
+    from reportgen.checks.summary import check_summary, checks_view
+    from reportgen.interpret.findings import interpret
     from reportgen.present.document import dumps, results_document
+    from reportgen.present.placeholders import render_editorial_text
     from reportgen.present.versions import compare
+    from reportgen.present.view import build_view
     from reportgen.provenance import current_provenance
-    from reportgen.publish.incremental import manifest, source_hashes, templates_sha256
+    from reportgen.render import render_formats
 
+    findings = interpret(config, results)
     provenance = current_provenance()
-    document = results_document(loaded.config, results, provenance, loaded.sha256)
-    previous = _previous_results(out / report_id)
-    version = compare(previous, document, loaded.config.report.updated)
+    document = results_document(config, results, findings, provenance, loaded.sha256)
+    previous = _previous_results(out / config.report.id)
+    version = compare(previous, document, config.report.updated)
     document["report"].update(version=version.version, updated=version.updated)
     document["changelog"] = list(version.changelog)
-    from reportgen.present.placeholders import render_editorial_text
-
     text = render_editorial_text(loaded, document)
     with timer.stage("figures"):
         from reportgen.present.figures.forest import draw_figures
 
         figures = draw_figures(results)
-    files: dict[str, bytes] = {
-        f"figures/{outcome_id}.svg": svg.encode("utf-8") for outcome_id, svg in figures.items()
-    }
-    if "html" in formats or "pdf" in formats:
-        with timer.stage("html"):
-            from reportgen.present.glossary import explain_terms, glossary
-            from reportgen.present.view import build_context
-            from reportgen.render.html import render_html
-
-            terms = glossary(loaded.config.glossary)
-
-            def render(editorial, checks=None) -> str:
-                return explain_terms(
-                    render_html(
-                        build_context(
-                            loaded, results, figures, provenance, version, editorial, checks
-                        )
-                    ),
-                    terms,
-                )
-
-            html = render(text)
-            from reportgen.checks.summary import check_summary
-
-            checks = check_summary(
-                loaded, text, html, render, document, allow_untraced_numbers, strict
-            )
-            warnings = checks.warnings
-            html = render(text, checks)
-        if "html" in formats:
-            files["report.html"] = html.encode("utf-8")
-        if "pdf" in formats:
-            with timer.stage("pdf"):
-                from reportgen.render.html import render_pdf
-
-                files["report.pdf"] = render_pdf(html)
-    if "json" in formats:
-        files["results.json"] = dumps(document).encode("utf-8")
-    sources = source_hashes(loaded.sources)
-    files["manifest.json"] = (
-        json.dumps(
-            manifest(
-                loaded.path,
-                loaded.sha256,
-                sources,
-                templates_sha256(templates_dir()),
-                formats,
-                version.version,
-            ),
-            indent=2,
+    with timer.stage("html"):
+        view = build_view(
+            loaded, results, findings, figures, provenance, version, text, dumps(document)
         )
-        + "\n"
-    ).encode("utf-8")
-    archive = None
-    if previous is not None and version.version != previous.get("report", {}).get("version"):
-        old = previous.get("report", {}).get("version", "1.0")
-        archive = {
-            name: f"versions/{old}/{name}" for name in ("results.json", "report.html", "report.pdf")
-        }
+        checks = check_summary(loaded, view, document, allow_untraced_numbers, strict)
+        view = view.with_checks(checks_view(checks))
+    with timer.stage("pdf" if "pdf" in formats else "render"):
+        files = {f"figures/{stem}.svg": svg.encode("utf-8") for stem, svg in view.figures}
+        files |= render_formats(view, formats)
+    files["manifest.json"] = _manifest(loaded, formats, version.version)
+    archive = _archive(previous, version.version)
     with timer.stage("write"):
         from reportgen.publish.output import publish
 
-        folder = publish(out, report_id, files, archive=archive)
+        folder = publish(out, config.report.id, files, archive=archive)
     return BuiltReport(
-        report_id,
-        loaded.config.report.title,
+        config.report.id,
+        config.report.title,
         folder,
         version.version,
         version.updated,
         loaded.sha256,
-        tuple(sources),
-        warnings,
+        tuple(source_hashes(loaded.sources)),
+        checks.warnings,
     )
+
+
+def _manifest(loaded: LoadedConfig, formats: tuple[str, ...], version: str) -> bytes:
+    """manifest.json: the digests of every input and the formats built (for skipping)."""
+    from reportgen.paths import templates_dir
+
+    document = manifest(
+        loaded.path,
+        loaded.sha256,
+        source_hashes(loaded.sources),
+        templates_sha256(templates_dir()),
+        formats,
+        version,
+    )
+    return (json.dumps(document, indent=2) + "\n").encode("utf-8")
+
+
+def _archive(previous: dict | None, version: str) -> dict[str, str] | None:
+    """Where the previous version's files go when the version changes."""
+    if previous is None or version == previous.get("report", {}).get("version"):
+        return None
+    old = previous.get("report", {}).get("version", "1.0")
+    return {name: f"versions/{old}/{name}" for name in OUTPUT_FILES.values()}

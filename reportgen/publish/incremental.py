@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import __version__
+from reportgen.render import OUTPUT_FILES
 
 STATE_FILE = ".reportgen-state.json"
 MANIFEST = "manifest.json"
-OUTPUT_FILES = {"html": "report.html", "pdf": "report.pdf", "json": "results.json"}
 
 
 def file_sha256(path: Path) -> str:

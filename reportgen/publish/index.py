@@ -7,6 +7,7 @@ import html
 from pathlib import Path
 
 from reportgen.publish.output import write_atomic
+from reportgen.render import RENDERERS
 
 STYLE = """
 body { font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif; color: #1a1a1a;
@@ -31,13 +32,9 @@ def write_index(out: Path, state, outcomes) -> Path:
         label = outcome.status if outcome else "not in this run"
         status_cell = '<td class="failed">' if label == "failed" else "<td>"
         links = " · ".join(
-            f'<a href="{html.escape(report_id)}/{name}">{text}</a>'
-            for name, text in (
-                ("report.html", "HTML"),
-                ("report.pdf", "PDF"),
-                ("results.json", "JSON"),
-            )
-            if (out / report_id / name).exists()
+            f'<a href="{html.escape(report_id)}/{r.filename}">{r.label}</a>'
+            for r in RENDERERS.values()
+            if (out / report_id / r.filename).exists()
         )
         rows.append(
             "<tr>"

@@ -1,22 +1,19 @@
-"""HTML from the Jinja templates, and PDF printed from that HTML with WeasyPrint.
+"""HTML from the Jinja templates.
 
 One Jinja environment, built once: autoescape on (editorial text cannot inject markup),
 ``StrictUndefined`` (a missing field is a bug, not a blank) and every filter registered in one
-place. WeasyPrint gets a URL fetcher that serves only inline ``data:`` URLs, so a report can
-never reach the network or read other files.
-"""
+place."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from reportgen.errors import ReportgenError
 from reportgen.paths import templates_dir
 from reportgen.present import format as formatting
+from reportgen.present.view import ReportView
 
 REPORT_TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
@@ -48,33 +45,13 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_html(context: dict[str, Any]) -> str:
+def render_html(view: ReportView) -> str:
     """Render the report page; the stylesheet is inlined so the file stands alone."""
     env = environment()
     # The stylesheet is our own file, not user input: it is marked safe so quotes survive.
     stylesheet = Markup((templates_dir() / STYLESHEET).read_text(encoding="utf-8"))
-    return env.get_template(REPORT_TEMPLATE).render(**context, stylesheet=stylesheet)
+    return env.get_template(REPORT_TEMPLATE).render(view=view, stylesheet=stylesheet)
 
 
-def render_pdf(html: str) -> bytes:
-    """Print the HTML to a tagged PDF (PDF/UA-1) with embedded fonts.
-
-    The fetcher accepts only ``data:`` URLs and fails the build on anything else, so a report
-    can neither reach the network nor read files named by an editor.
-    """
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    from reportgen.render.pdftags import repair_structure
-
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    try:
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
-    except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it ours
-        raise RefusedResource(f"the report tried to load an outside resource: {error}") from None
-    return repair_structure(pdf)
-
-
-class RefusedResource(ReportgenError):
-    """The report referred to something other than inline data; nothing was fetched."""
+def render(view: ReportView, rendered: dict[str, bytes]) -> bytes:
+    return render_html(view).encode("utf-8")

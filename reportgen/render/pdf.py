@@ -1,0 +1,42 @@
+"""The PDF: the report's HTML printed with WeasyPrint as a tagged PDF (PDF/UA-1).
+
+WeasyPrint gets a URL fetcher that serves only inline ``data:`` URLs, so a report can never
+reach the network or read other files.
+"""
+
+from __future__ import annotations
+
+from reportgen.errors import ReportgenError
+from reportgen.present.view import ReportView
+from reportgen.render import html as html_renderer
+
+
+def render(view: ReportView, rendered: dict[str, bytes]) -> bytes:
+    page = (
+        rendered["html"].decode("utf-8") if "html" in rendered else html_renderer.render_html(view)
+    )
+    return render_pdf(page)
+
+
+def render_pdf(html: str) -> bytes:
+    """Print the HTML to a tagged PDF (PDF/UA-1) with embedded fonts.
+
+    The fetcher accepts only ``data:`` URLs and fails the build on anything else, so a report
+    can neither reach the network nor read files named by an editor.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    from reportgen.render.pdftags import repair_structure
+
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    try:
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it ours
+        raise RefusedResource(f"the report tried to load an outside resource: {error}") from None
+    return repair_structure(pdf)
+
+
+class RefusedResource(ReportgenError):
+    """The report referred to something other than inline data; nothing was fetched."""

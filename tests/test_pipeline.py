@@ -1,0 +1,90 @@
+"""The build pipeline's shape: each outcome is interpreted once, the page is rendered once, and
+the checks read the report view (so every format, JSON included, publishes checked text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportgen.errors import ConfigError
+from reportgen.interpret import certainty
+from reportgen.publish.build import build_report
+from reportgen.render import FORMATS, OUTPUT_FILES, RENDERERS
+from reportgen.render import html as html_renderer
+
+TWO_ARM = """\
+report:
+  id: two-arm
+  title: Two arms
+  intervention: a daily walk
+studies:
+  - {id: s1, label: Alpha 2020, design: randomised trial}
+  - {id: s2, label: Beta 2021, design: randomised trial}
+outcomes:
+  - id: falls
+    label: Falls
+    plain_label: fell at least once
+    role: harm
+    side_effect: false
+    type: binary
+    measure: RR
+    data:
+      - {study: s1, intervention: {events: 30, total: 100}, control: {events: 45, total: 100}}
+      - {study: s2, intervention: {events: 25, total: 90}, control: {events: 40, total: 95}}
+"""
+
+
+def test_each_outcome_is_interpreted_once(write_config, minimal_config, tmp_path, monkeypatch):
+    calls = []
+    original = certainty.certainty_of
+
+    def counting(result, designs):
+        calls.append(result.outcome.id)
+        return original(result, designs)
+
+    monkeypatch.setattr("reportgen.interpret.findings.certainty_of", counting)
+    build_report(write_config(minimal_config), tmp_path / "out", formats=FORMATS)
+    assert calls == ["response"]
+
+
+def test_the_page_is_rendered_once_for_html_and_pdf(
+    write_config, minimal_config, tmp_path, monkeypatch
+):
+    calls = []
+    original = html_renderer.render_html
+
+    def counting(view):
+        calls.append(view.report_id)
+        return original(view)
+
+    monkeypatch.setattr("reportgen.render.html.render_html", counting)
+    built = build_report(write_config(minimal_config), tmp_path / "out", formats=("html", "pdf"))
+    assert calls == ["minimal"]
+    assert (built.folder / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_checks_run_for_every_format(write_config, minimal_config, tmp_path):
+    text = minimal_config + "text:\n  key_takeaway: Nearly 97% of people responded.\n"
+    for formats in (("json",), ("html",), ("pdf",)):
+        with pytest.raises(ConfigError, match="'97%' matches no computed result"):
+            build_report(write_config(text), tmp_path / "out", formats=formats)
+    assert not (tmp_path / "out" / "minimal").exists()
+
+
+def test_formats_file_names_and_renderers_are_one_table():
+    assert FORMATS == ("html", "pdf", "json")
+    assert OUTPUT_FILES == {"html": "report.html", "pdf": "report.pdf", "json": "results.json"}
+    assert all(RENDERERS[name].filename == OUTPUT_FILES[name] for name in FORMATS)
+
+
+def test_headline_is_the_whole_claim_and_reading_note_says_only_what_is_shown(
+    write_config, tmp_path
+):
+    built = build_report(write_config(TWO_ARM), tmp_path / "out", formats=("html",))
+    page = (built.folder / "report.html").read_text(encoding="utf-8")
+    headline = page.split('<p class="headline">')[1].split("</p>")[0]
+    assert headline.startswith("A daily walk")
+    assert "About" not in headline  # the numbers sentence is not part of the headline
+    # Two-arm risks are shown as "X in 100 with, Y without" and as pictures, not in brackets.
+    note = page.split('<p class="ci-note">')[1].split("</p>")[0]
+    assert note.startswith("Each picture shows 100 people")
+    assert "brackets" not in note
