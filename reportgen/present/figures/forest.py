@@ -10,11 +10,19 @@ prediction interval is a distinct bar.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
+from reportgen.present.figures.funnel import funnel_plot_svg
+from reportgen.present.figures.style import (
+    DIAMOND_COLOUR,
+    GRID_COLOUR,
+    INK,
+    RC_PARAMS,
+    SQUARE_COLOUR,
+    svg_text,
+)
 from reportgen.present.format import (
     MEASURES,
     SHORT_METHOD_NAMES,
@@ -26,19 +34,8 @@ from reportgen.stats.analysis import OutcomeResult, StudyResult
 
 ROW_HEIGHT_INCHES = 0.24
 FIGURE_WIDTH_INCHES = 7.0
-INK = "#1a1a1a"
-SQUARE_COLOUR = "#3d4f63"
-DIAMOND_COLOUR = "#1f3a5f"
-GRID_COLOUR = "#b0b0b0"
 MAX_MARKER_AREA = 160.0  # points^2 for the heaviest study
 MIN_MARKER_AREA = 10.0
-RC_PARAMS = {
-    "svg.hashsalt": "reportgen",
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "font.size": 8.5,
-    "axes.linewidth": 0.8,
-}
 
 
 @dataclass(frozen=True)
@@ -349,8 +346,6 @@ def forest_plot_svg(result: OutcomeResult) -> str:
 def draw_figures(results) -> dict[str, str]:
     """Every figure of a report, keyed by file stem: ``<outcome-id>`` for the forest plot and
     ``<outcome-id>-funnel`` where small-study tests ran."""
-    from reportgen.present.figures.funnel import funnel_plot_svg
-
     figures = {r.outcome.id: forest_plot_svg(r) for r in results.outcomes}
     figures |= {
         f"{r.outcome.id}-funnel": funnel_plot_svg(r)
@@ -358,9 +353,3 @@ def draw_figures(results) -> dict[str, str]:
         if r.small_study is not None
     }
     return figures
-
-
-def svg_text(figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
