@@ -8,12 +8,15 @@ suppressPackageStartupMessages({
 })
 
 # Every reference file records where it came from and the versions that produced it.
+# pretty = TRUE puts each field on its own line (vectors stay on one line), so a regeneration
+# shows in a diff as the values that changed; digits = NA keeps jsonlite's full 15 significant
+# digits, the same numbers as the compact layout.
 write_reference <- function(cases, file, ...) {
   header <- list(generated_by = "tests/reference/make_metafor_reference.R",
                  r_version = R.version.string,
                  metafor_version = as.character(packageVersion("metafor")))
   writeLines(toJSON(c(header, list(...), list(cases = cases)), auto_unbox = TRUE, digits = NA,
-                    pretty = FALSE, na = "null"),
+                    pretty = TRUE, na = "null"),
              file.path("tests/reference", file))
   cat("wrote", length(cases), "cases to", file, "\n")
 }

@@ -1,11 +1,11 @@
 """Funnel plots: effect sizes against standard errors, with pseudo 95% limits and the studies
-that trim and fill imputed, drawn like the forest plots (see ``figures``)."""
+that trim and fill imputed, drawn in the same style as the forest plots (``style``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from reportgen.present.figures.forest import GRID_COLOUR, INK, RC_PARAMS, SQUARE_COLOUR, svg_text
+from reportgen.present.figures.style import GRID_COLOUR, INK, RC_PARAMS, SQUARE_COLOUR, svg_text
 from reportgen.stats.analysis import OutcomeResult
 
 

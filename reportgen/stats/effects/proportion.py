@@ -15,7 +15,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from reportgen.stats.effects.common import ZERO_CELL_ADDITION, EffectSizes
+from reportgen.stats.effects.common import (
+    ZERO_CELL_ADDITION,
+    EffectSizes,
+    freeman_tukey,
+    inverse_freeman_tukey,
+    to_proportion,
+)
+
+# The back-transformations live in ``common`` (``to_natural`` needs them, and common imports
+# nothing from the measure modules); they stay importable from here, where they are documented.
+__all__ = [
+    "freeman_tukey",
+    "harmonic_mean",
+    "inverse_freeman_tukey",
+    "proportion_effects",
+    "to_proportion",
+]
 
 _CORRECTED_MEASURES = frozenset({"PR", "PLO", "PLN"})
 
@@ -60,52 +76,3 @@ def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> 
 def harmonic_mean(values: np.ndarray) -> float:
     """Harmonic mean: the sample size ``transf.ipft.hm`` uses to back-transform pooled PFT."""
     return float(1.0 / np.mean(1.0 / np.asarray(values, dtype=float)))
-
-
-def freeman_tukey(p: float | np.ndarray, n: float | np.ndarray) -> np.ndarray:
-    """The Freeman-Tukey value of a proportion p with sample size n (metafor's ``transf.pft``)."""
-    x = np.asarray(p, dtype=float) * n
-    return 0.5 * (np.arcsin(np.sqrt(x / (n + 1))) + np.arcsin(np.sqrt((x + 1) / (n + 1))))
-
-
-def inverse_freeman_tukey(t: float | np.ndarray, n: float | np.ndarray) -> np.ndarray:
-    """Miller's (1978) inverse of the Freeman-Tukey transformation, as ``transf.ipft``.
-
-    Values below the transform of 0% map to 0 and above that of 100% map to 1.
-    """
-    t = np.asarray(t, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = np.sin(2 * t)
-        p = 0.5 * (1 - np.sign(np.cos(2 * t)) * np.sqrt(1 - (s + (s - 1 / s) / n) ** 2))
-    p = np.where(t > freeman_tukey(1.0, n), 1.0, p)
-    p = np.where(t < freeman_tukey(0.0, n), 0.0, p)
-    return p
-
-
-def to_proportion(
-    values: float | np.ndarray, measure: str, n: float | np.ndarray | None = None
-) -> np.ndarray:
-    """Back-transform values on the analysis scale of ``measure`` to proportions in [0, 1].
-
-    PLO: inverse logit; PLN: exp; PAS: sin(x)^2 with x clipped to [0, pi/2] (``transf.iarcsin``);
-    PFT: Miller's inverse with sample size ``n`` (required); PR: identity. Results are clipped to
-    [0, 1] because a proportion outside it has no meaning: a Wald interval for PR or an exp(log p)
-    bound above 1 is shown as 0% or 100%.
-    """
-    v = np.asarray(values, dtype=float)
-    if measure == "PR":
-        p = v
-    elif measure == "PLO":
-        p = 1 / (1 + np.exp(-v))
-    elif measure == "PLN":
-        p = np.exp(v)
-    elif measure == "PAS":
-        p = np.sin(np.clip(v, 0, np.pi / 2)) ** 2
-    elif measure == "PFT":
-        if n is None:
-            raise ValueError("the PFT back-transformation needs the sample size n")
-        p = inverse_freeman_tukey(v, n)
-    else:
-        raise ValueError(f"Invalid measure {measure!r}")
-    return np.clip(p, 0.0, 1.0)

@@ -1,0 +1,28 @@
+"""What every matplotlib figure shares: colours for black-and-white printing, the rc settings that
+keep text as SVG text, and the deterministic SVG writer (fixed hash salt, no date in metadata).
+
+Forest and funnel plots both import from here, so neither imports the other for its style.
+"""
+
+from __future__ import annotations
+
+import io
+
+INK = "#1a1a1a"
+SQUARE_COLOUR = "#3d4f63"
+DIAMOND_COLOUR = "#1f3a5f"
+GRID_COLOUR = "#b0b0b0"
+RC_PARAMS = {
+    "svg.hashsalt": "reportgen",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 8.5,
+    "axes.linewidth": 0.8,
+}
+
+
+def svg_text(figure) -> str:
+    """The figure as an SVG document (text), with no date or creator in its metadata."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
