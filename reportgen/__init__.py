@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from reportgen.version import __version__
+
 __all__ = [
     "ConfigError",
     "PoolResult",
@@ -23,10 +24,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from reportgen.config.config.load import load_config
+    from reportgen.config.load import load_config
     from reportgen.errors import ConfigError, UserError
-    from reportgen.publish.publish.build import build_report
-    from reportgen.stats.stats.pooling import PoolResult, pool
+    from reportgen.publish.build import build_report
+    from reportgen.stats.pooling import PoolResult, pool
 
 _LAZY = {
     "pool": "stats.pooling",

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reportgen import __version__
 from reportgen.render import FORMATS
+from reportgen.version import __version__
 
 DEFAULT_CONFIG_GLOB = "configs/*.yaml"
 EXIT_OK, EXIT_USER_ERROR = 0, 1

@@ -6,7 +6,7 @@ import platform
 from dataclasses import dataclass
 from importlib import metadata
 
-from reportgen import __version__
+from reportgen.version import __version__
 
 _LIBRARIES = ("numpy", "scipy", "matplotlib", "jinja2", "weasyprint")
 

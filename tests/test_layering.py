@@ -29,7 +29,7 @@ PACKAGE = "reportgen"
 # every layering check derives from this one table. A prefix names a module and its submodules,
 # except the bare package name, which names reportgen/__init__.py alone.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("reportgen.errors", "reportgen.paths", "reportgen.provenance")),
+    ("base", ("reportgen.errors", "reportgen.paths", "reportgen.provenance", "reportgen.version")),
     ("config", ("reportgen.config",)),
     ("stats", ("reportgen.stats",)),
     ("interpret", ("reportgen.interpret",)),
@@ -50,24 +50,13 @@ MAX_FUNCTION_LINES = 80
 # pending in other branches, with the violations found when this list was written. Remove an
 # entry once its check passes; new violations in a check listed here are masked until then.
 PENDING: dict[str, str] = {
-    "missing modules": (
-        "reportgen/__init__.py -> reportgen.config.config.load (line 26) [TYPE_CHECKING]; "
-        "reportgen/__init__.py -> reportgen.publish.publish.build (line 28) [TYPE_CHECKING]; "
-        "reportgen/__init__.py -> reportgen.stats.stats.pooling (line 29) [TYPE_CHECKING]"
-    ),
-    "upward imports from base": "reportgen/provenance.py -> reportgen (line 9)",
     "upward imports from interpret": (
         "reportgen/interpret/certainty.py -> reportgen.present.format (line 83) [lazy]; "
         "reportgen/interpret/certainty.py -> reportgen.present.format (line 129) [lazy]; "
         "reportgen/interpret/statements.py -> reportgen.present.format (line 16); "
         "reportgen/interpret/statements.py -> reportgen.present.format (line 120) [lazy]"
     ),
-    "upward imports from publish": "reportgen/publish/incremental.py -> reportgen (line 18)",
     "long functions in stats": "reportgen/stats/pooling.py:94 pool(): 92 lines",
-    "long functions in present": (
-        "reportgen/present/appendix.py:191 outcome_appendix(): 129 lines"
-    ),
-    "long functions in publish": "reportgen/publish/build.py:50 build_report(): 117 lines",
 }
 
 

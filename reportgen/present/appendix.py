@@ -190,15 +190,12 @@ def _reported(data: dict) -> str:
 
 
 def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any]:
+    """One outcome's appendix: forest plot, studies, pooled result, certainty, subgroups,
+    sensitivity, leave-one-out and small-study tests, as display strings."""
     result = finding.result
     outcome, model = result.outcome, result.model
     measure = outcome.measure
-    unit = (
-        "%"
-        if MEASURES[measure].scale == "proportion"
-        else MEASURES["PETO" if outcome.method == "PETO" else measure].short
-    )
-    statistic_name = "t" if model.df is not None else "z"
+    unit = _unit(result)
     headers, cells = _study_columns(result)
     rows = [
         {
@@ -210,7 +207,42 @@ def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any
         }
         for i, s in enumerate(result.studies)
     ]
-    pooled = result.pooled
+    certainty, suggestion = _certainty_texts(finding)
+    labels = {s.id: s.label for s in result.studies}
+    return {
+        "id": outcome.id,
+        "label": outcome.label,
+        "role": "Benefit" if outcome.role == "benefit" else "Harm",
+        "settings": f"{outcome.type}, {measure}, {outcome.method}, {model.test}",
+        "unit": unit,
+        "figure_src": _figure(figures[outcome.id]),
+        "figure_alt": figure_alt(result),
+        "heterogeneity": heterogeneity_line(model),
+        "headers": headers,
+        "rows": rows,
+        "pooled_row": {"estimate": _ci(result, measure)},
+        "stats": _stats_rows(result, unit),
+        "notes": list(result.notes),
+        "subgroups": _subgroups(result),
+        "leave_one_out": _sub_rows(result.leave_one_out, measure, labels),
+        "sensitivity": _sub_rows(result.sensitivity, measure),
+        "small_study": _small_study(result, figures, unit),
+        "certainty": certainty,
+        "certainty_suggestion": suggestion,
+    }
+
+
+def _unit(result: OutcomeResult) -> str:
+    outcome = result.outcome
+    if MEASURES[outcome.measure].scale == "proportion":
+        return "%"
+    return MEASURES["PETO" if outcome.method == "PETO" else outcome.measure].short
+
+
+def _stats_rows(result: OutcomeResult, unit: str) -> list[tuple[str, str]]:
+    """The pooled result and heterogeneity table."""
+    model, pooled, measure = result.model, result.pooled, result.outcome.measure
+    statistic_name = "t" if model.df is not None else "z"
     stats = [
         (f"Pooled {unit} (95% CI)", _ci(result, measure)),
         (
@@ -226,7 +258,7 @@ def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any
         ("H\u00b2", number(model.h2, 2) if model.h2 is not None else "not estimable"),
         ("Cochran's Q", f"{number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}"),
     ]
-    if outcome.method not in ("FE", "MH", "PETO") and model.tau2 is not None:
+    if result.outcome.method not in ("FE", "MH", "PETO") and model.tau2 is not None:
         stats.insert(
             1,
             (
@@ -235,7 +267,11 @@ def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any
                 f"{effect_value(pooled.pi_upper, measure)}",
             ),
         )
-    labels = {s.id: s.label for s in result.studies}
+    return stats
+
+
+def _certainty_texts(finding: Finding) -> tuple[str, str | None]:
+    """The rating shown, with whose it is; and reportgen's suggestion beside an editor's."""
     rating = finding.certainty
     certainty = (
         f"{certainty_word(rating.level)} ({reasons_text(rating.reasons)})"
@@ -246,77 +282,66 @@ def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any
             else " \u2014 reportgen's suggestion, as no rating was given"
         )
     )
-    suggestion = (
-        None
-        if rating.source != "editor"
-        else f"{certainty_word(rating.suggested_level)} ({reasons_text(rating.suggested_reasons)})"
-    )
-    context: dict[str, Any] = {
-        "id": outcome.id,
-        "label": outcome.label,
-        "role": "Benefit" if outcome.role == "benefit" else "Harm",
-        "settings": f"{outcome.type}, {measure}, {outcome.method}, {model.test}",
-        "unit": unit,
-        "figure_src": _figure(figures[outcome.id]),
-        "figure_alt": figure_alt(result),
-        "heterogeneity": heterogeneity_line(model),
-        "headers": headers,
-        "rows": rows,
-        "pooled_row": {"estimate": _ci(result, measure)},
-        "stats": stats,
-        "notes": list(result.notes),
-        "subgroups": None,
-        "leave_one_out": _sub_rows(result.leave_one_out, measure, labels),
-        "sensitivity": _sub_rows(result.sensitivity, measure),
-        "small_study": None,
-        "certainty": certainty,
-        "certainty_suggestion": suggestion,
+    if rating.source != "editor":
+        return certainty, None
+    suggested = rating.suggested_level
+    return certainty, f"{certainty_word(suggested)} ({reasons_text(rating.suggested_reasons)})"
+
+
+def _subgroups(result: OutcomeResult) -> dict[str, Any] | None:
+    subgroups = result.subgroups
+    if subgroups is None:
+        return None
+    return {
+        "variable": subgroups.variable,
+        "rows": _sub_rows(subgroups.groups, result.outcome.measure),
+        "test": (
+            f"Test for subgroup differences: Q = {number(subgroups.q_between, 2)} "
+            f"(df = {subgroups.q_between_df}), {p_value(subgroups.q_between_p)}"
+        ),
     }
-    if result.subgroups is not None:
-        subgroups = result.subgroups
-        context["subgroups"] = {
-            "variable": subgroups.variable,
-            "rows": _sub_rows(subgroups.groups, measure),
-            "test": (
-                f"Test for subgroup differences: Q = {number(subgroups.q_between, 2)} "
-                f"(df = {subgroups.q_between_df}), {p_value(subgroups.q_between_p)}"
+
+
+def _small_study(
+    result: OutcomeResult, figures: dict[str, str], unit: str
+) -> dict[str, Any] | None:
+    """Funnel plot, its data, and Egger's, Begg's and trim-and-fill results."""
+    small = result.small_study
+    if small is None:
+        return None
+    trimfill = small.trimfill
+    imputed = plural(trimfill.k0, "study", "studies")
+    return {
+        "funnel_src": _figure(figures[f"{result.outcome.id}-funnel"]),
+        "funnel_rows": [
+            {"label": s.label, "effect": number(s.yi, 3), "se": number(s.vi**0.5, 3)}
+            for s in result.studies
+        ]
+        + [
+            {"label": f"Imputed study {i + 1}", "effect": number(y, 3), "se": number(v**0.5, 3)}
+            for i, (y, v) in enumerate(zip(trimfill.filled_yi, trimfill.filled_vi, strict=True))
+        ],
+        "funnel_alt": (
+            f"Funnel plot of {plural(result.k, 'study', 'studies')}; trim and "
+            f"fill imputed {imputed} on the {trimfill.side}."
+        ),
+        "rows": [
+            (
+                "Egger's regression test",
+                f"t = {number(small.egger.statistic, 2)}, {p_value(small.egger.p_value)}",
             ),
-        }
-    if result.small_study is not None:
-        small = result.small_study
-        trimfill = small.trimfill
-        context["small_study"] = {
-            "funnel_src": _figure(figures[f"{outcome.id}-funnel"]),
-            "funnel_rows": [
-                {"label": s.label, "effect": number(s.yi, 3), "se": number(s.vi**0.5, 3)}
-                for s in result.studies
-            ]
-            + [
-                {"label": f"Imputed study {i + 1}", "effect": number(y, 3), "se": number(v**0.5, 3)}
-                for i, (y, v) in enumerate(zip(trimfill.filled_yi, trimfill.filled_vi, strict=True))
-            ],
-            "funnel_alt": (
-                f"Funnel plot of {plural(result.k, 'study', 'studies')}; trim and "
-                f"fill imputed {trimfill.k0} on the {trimfill.side}."
+            (
+                "Begg's rank correlation",
+                f"Kendall's \u03c4 = {number(small.begg.statistic, 3)}, "
+                f"{p_value(small.begg.p_value)}",
             ),
-            "rows": [
-                (
-                    "Egger's regression test",
-                    f"t = {number(small.egger.statistic, 2)}, {p_value(small.egger.p_value)}",
-                ),
-                (
-                    "Begg's rank correlation",
-                    f"Kendall's \u03c4 = {number(small.begg.statistic, 3)}, "
-                    f"{p_value(small.begg.p_value)}",
-                ),
-                (
-                    "Trim and fill (L0)",
-                    f"{trimfill.k0} studies imputed on the {trimfill.side}; "
-                    f"adjusted {unit} {_ci_values(small.trimfill_pooled, measure)}",
-                ),
-            ],
-        }
-    return context
+            (
+                "Trim and fill (L0)",
+                f"{imputed} imputed on the {trimfill.side}; adjusted {unit} "
+                f"{_ci_values(small.trimfill_pooled, result.outcome.measure)}",
+            ),
+        ],
+    }
 
 
 def _ci_values(pooled, measure: str) -> str:

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import __version__
 from reportgen.render import OUTPUT_FILES
+from reportgen.version import __version__
 
 STATE_FILE = ".reportgen-state.json"
 MANIFEST = "manifest.json"
