@@ -69,9 +69,9 @@ def build_report(
         loaded = load_config(config_path)
     report_id = loaded.config.report.id
     with timer.stage("pooling"):
-        from reportgen.stats.analysis import analyse
+        from reportgen.publish.locate import analyse_located
 
-        results = analyse(loaded.config)
+        results = analyse_located(loaded)  # an AnalysisError names the config line and outcome
     from reportgen.paths import templates_dir
     from reportgen.present.document import dumps, results_document
     from reportgen.present.versions import compare
