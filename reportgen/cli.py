@@ -1,13 +1,16 @@
 """The ``reportgen`` command line.
 
-User errors (bad config, bad data) print ``file:line: key.path: message`` lines and exit 1 with no
-traceback; a bug in reportgen keeps its traceback. Usage errors exit 2 (argparse).
+Exit status: 0 success; 1 user errors (bad config, bad data: ``file:line: key.path: message``
+lines, no traceback); 2 usage errors (argparse); 3 an internal error, a bug in reportgen (its
+traceback goes to the error log, or to the terminal with ``--debug``; in a batch the other
+configs still build); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +18,8 @@ from reportgen.render import FORMATS
 from reportgen.version import __version__
 
 DEFAULT_CONFIG_GLOB = "configs/*.yaml"
-EXIT_OK, EXIT_USER_ERROR = 0, 1
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_INTERNAL_ERROR = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -49,8 +53,43 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build",
         help="build reports from configs",
-        description="Build each config into <out>/<report.id>/.",
+        description="Build each config into <out>/<report.id>/. A config that fails does not "
+        "stop the others. Exit status: 0 all built or unchanged; 1 a config or its data has "
+        "errors (printed as file:line: key: message); 3 an internal error (a bug in reportgen): "
+        "one line per config on the terminal, the traceback appended to the error log "
+        "(<out>/.reportgen-errors.log, or --log FILE) or, with --debug, printed.",
     )
+    _build_options(build)
+    _error_options(build)
+    watch = commands.add_parser(
+        "watch",
+        help="rebuild reports when their config or data change",
+        description="Build, then rebuild whenever a config, one of its "
+        "data files or a template changes. Stop with Ctrl-C.",
+    )
+    watch.add_argument(
+        "configs",
+        nargs="*",
+        metavar="CONFIG",
+        help=f"config files (default: every {DEFAULT_CONFIG_GLOB})",
+    )
+    watch.add_argument("--out", default="output", metavar="DIR", help="output folder")
+    watch.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("html", "json"),
+        metavar="LIST",
+        help="formats to rebuild (default: html,json)",
+    )
+    _error_options(watch)
+    validate = commands.add_parser("validate", help="check configs and data without building")
+    validate.add_argument("configs", nargs="+", metavar="CONFIG", help="config files to check")
+    return parser
+
+
+def _build_options(build: argparse.ArgumentParser) -> None:
+    """The options of ``reportgen build``."""
     build.add_argument(
         "configs",
         nargs="*",
@@ -66,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_formats,
         default=FORMATS,
         metavar="LIST",
-        help="comma-separated formats: html,pdf,json (default: all)",
+        help=f"comma-separated formats: {','.join(FORMATS)} (default: all)",
     )
     build.add_argument(
         "--force",
@@ -91,30 +130,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="build N reports at a time in separate processes (default 1)",
     )
-    watch = commands.add_parser(
-        "watch",
-        help="rebuild reports when their config or data change",
-        description="Build, then rebuild whenever a config, one of its "
-        "data files or a template changes. Stop with Ctrl-C.",
+
+
+def _error_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--log",
+        type=Path,
+        metavar="FILE",
+        help="append the tracebacks of internal errors (bugs in reportgen) to FILE "
+        "(default: <out>/.reportgen-errors.log)",
     )
-    watch.add_argument(
-        "configs",
-        nargs="*",
-        metavar="CONFIG",
-        help=f"config files (default: every {DEFAULT_CONFIG_GLOB})",
+    command.add_argument(
+        "--debug",
+        action="store_true",
+        help="print the tracebacks of internal errors on the terminal instead of the log",
     )
-    watch.add_argument("--out", default="output", metavar="DIR", help="output folder")
-    watch.add_argument(
-        "--format",
-        dest="formats",
-        type=_formats,
-        default=("html", "json"),
-        metavar="LIST",
-        help="formats to rebuild (default: html,json)",
-    )
-    validate = commands.add_parser("validate", help="check configs and data without building")
-    validate.add_argument("configs", nargs="+", metavar="CONFIG", help="config files to check")
-    return parser
 
 
 def _config_paths(given: Sequence[str]) -> list[Path]:
@@ -125,6 +155,26 @@ def _config_paths(given: Sequence[str]) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from reportgen.errors import UserError
+
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("reportgen: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UserError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception:  # a bug outside any one config's build: keep its traceback
+        traceback.print_exc()
+        print(
+            "reportgen: internal error (a bug in reportgen); see the traceback above",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
     paths = _config_paths(args.configs)
     if not paths:
         print(
@@ -135,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(paths)
     if args.command == "watch":
-        return _watch(paths, Path(args.out), args.formats)
+        return _watch(paths, Path(args.out), args.formats, args.log, args.debug)
     return _build(
         paths,
         Path(args.out),
@@ -144,22 +194,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.jobs,
         args.allow_untraced_numbers,
         args.strict,
+        args.log,
+        args.debug,
     )
 
 
 def _validate(paths: list[Path]) -> int:
     from reportgen.config.load import load_config
-    from reportgen.errors import UserError
+    from reportgen.errors import InternalError, UserError
 
-    failed = 0
+    failed = internal = 0
     for path in paths:
         try:
             load_config(path)
         except UserError as error:
             failed += 1
             print(error, file=sys.stderr)
+        except Exception as error:  # a bug: report it and go on with the next config
+            internal += 1
+            wrapped = InternalError.wrap(str(path), error)
+            print(f"{wrapped.details.rstrip()}\n{wrapped}", file=sys.stderr)
         else:
             print(f"{path}: ok")
+    if internal:
+        return EXIT_INTERNAL_ERROR
     return EXIT_USER_ERROR if failed else EXIT_OK
 
 
@@ -171,11 +229,21 @@ def _build(
     jobs: int,
     allow_untraced: bool = False,
     strict: bool = False,
+    log: Path | None = None,
+    debug: bool = False,
 ) -> int:
     from reportgen.publish.batch import FAILED, run
 
     outcomes = run(
-        paths, out, formats, force=force, jobs=jobs, allow_untraced=allow_untraced, strict=strict
+        paths,
+        out,
+        formats,
+        force=force,
+        jobs=jobs,
+        allow_untraced=allow_untraced,
+        strict=strict,
+        log=log,
+        debug=debug,
     )
     counts = {
         status: sum(o.status == status for o in outcomes)
@@ -186,10 +254,14 @@ def _build(
         f"{total} report{'s' if total != 1 else ''}: {counts['built']} built, "
         f"{counts['unchanged']} unchanged, {counts[FAILED]} failed"
     )
+    if any(o.internal is not None for o in outcomes):
+        return EXIT_INTERNAL_ERROR
     return EXIT_USER_ERROR if counts[FAILED] else EXIT_OK
 
 
-def _watch(paths: list[Path], out: Path, formats: tuple[str, ...]) -> int:
+def _watch(
+    paths: list[Path], out: Path, formats: tuple[str, ...], log: Path | None, debug: bool
+) -> int:
     from reportgen.publish.watch import watch
 
-    return watch(paths, out, formats)
+    return watch(paths, out, formats, log=log, debug=debug)

@@ -1,12 +1,27 @@
 """The exception tree of reportgen, in one place.
 
-``UserError`` and its subclasses describe problems with the user's input (a config or data file);
-the CLI prints them without a traceback and exits non-zero. Any other exception is a bug in
-reportgen and keeps its traceback.
+::
+
+    ReportgenError              base of every error reportgen raises on purpose
+    ├── UserError               a problem the user can fix in their input: printed without a
+    │   │                       traceback, exit status 1
+    │   ├── ConfigError         one or more located problems in a config or its data files;
+    │   │                       raised by ``config.load.load_config`` (YAML syntax and encoding,
+    │   │                       schema, cross-checks, unreadable or non-UTF-8 data files)
+    │   └── AnalysisError       valid data that no model can be fitted to; raised by ``stats``
+    │                           with a bare message, then located at the outcome in the config
+    │                           (``outcome_id``, ``problem``) by ``publish.locate``
+    └── InternalError           a bug in reportgen met while building one config (any exception
+                                that is not a ``UserError``); made by ``publish.batch`` so that
+                                the other configs still build. Exit status 3.
+
+Anything else that escapes (outside a single config's build) is a bug too: the CLI prints its
+traceback and exits 3.
 """
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 
 
@@ -47,4 +62,60 @@ class ConfigError(UserError):
 
 
 class AnalysisError(UserError):
-    """The data are valid but a model cannot be fitted to them (for example, all variances zero)."""
+    """The data are valid but a model cannot be fitted to them (for example, all variances zero).
+
+    The statistics raise it with the bare ``message``; ``publish.locate`` adds the outcome's id
+    and its place in the config (``problem``), so that it prints as
+    ``configs/x.yaml:42: outcomes[1] (id 'mortality'): every sampling variance must be positive``.
+    """
+
+    def __init__(
+        self, message: str, *, outcome_id: str | None = None, problem: Problem | None = None
+    ):
+        self.message = message
+        self.outcome_id = outcome_id
+        self.problem = problem
+        super().__init__(message)
+
+    def __reduce__(self):  # keep the location when pickled (for example, across processes)
+        return _rebuild_analysis_error, (self.message, self.outcome_id, self.problem)
+
+    def __str__(self) -> str:
+        if self.problem is None:
+            return self.message
+        key_path = self.problem.key_path
+        if self.outcome_id is not None:
+            key_path = f"{key_path} (id '{self.outcome_id}')" if key_path else self.outcome_id
+        return str(Problem(self.problem.file, self.problem.line, key_path, self.message))
+
+
+class InternalError(ReportgenError):
+    """A bug in reportgen (an unexpected exception) met while building ``config``.
+
+    Keeps the original exception's one-line summary and its formatted traceback as text, so it
+    can cross a process boundary and be written to the error log.
+    """
+
+    def __init__(self, config: str, summary: str, details: str):
+        self.config, self.summary, self.details = config, summary, details
+        super().__init__(f"{config}: internal error: {summary}")
+
+    def __reduce__(self):
+        return type(self), (self.config, self.summary, self.details)
+
+    @classmethod
+    def wrap(cls, config: str, error: BaseException) -> InternalError:
+        return cls(config, summarise(error), "".join(traceback.format_exception(error)))
+
+
+def _rebuild_analysis_error(
+    message: str, outcome_id: str | None, problem: Problem | None
+) -> AnalysisError:
+    return AnalysisError(message, outcome_id=outcome_id, problem=problem)
+
+
+def summarise(error: BaseException) -> str:
+    """``KeyError: 'foo'``: the exception's type and the first line of its message."""
+    name = type(error).__name__
+    text = str(error).strip().splitlines()
+    return f"{name}: {text[0]}" if text else name

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from reportgen.config.schema import OUTCOME_TYPES, RATIO_GENERIC_MEASURES, ReportConfig
-from reportgen.config.sources import attach_sources
+from reportgen.config.sources import SourceError, attach_sources, decode_utf8
 from reportgen.config.yamlpos import KeyPath, PositionedDocument, load_yaml
 from reportgen.errors import ConfigError, Problem
 
@@ -43,9 +43,9 @@ def load_config(path: str | Path) -> LoadedConfig:
     except OSError as exc:
         raise ConfigError([Problem(shown, 0, "", f"cannot read file: {exc.strerror}")]) from None
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(shown, 0, "", f"not UTF-8 text ({exc.reason})")]) from None
+        text = decode_utf8(raw)
+    except SourceError as exc:
+        raise ConfigError([Problem(shown, exc.line, "", str(exc))]) from None
     document = load_yaml(text, shown)
     if not isinstance(document.data, dict):
         raise ConfigError(

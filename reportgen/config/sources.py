@@ -8,7 +8,9 @@ absent. Each value remembers its file, line and column so that validation can po
 from __future__ import annotations
 
 import csv
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,28 @@ _DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
 
 
 class SourceError(Exception):
-    """A data file that cannot be read at all."""
+    """A data file that cannot be read at all; ``line`` (1-based) when the fault is on one."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
+
+
+def decode_utf8(raw: bytes) -> str:
+    """``raw`` as UTF-8 text (a leading byte-order mark dropped), or a ``SourceError`` naming
+    the line and column of the first byte that is not UTF-8 (Latin-1 or Windows-1252 files
+    saved by Excel, for example)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise SourceError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} in column {column}): "
+            "save the file as UTF-8",
+            line,
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -90,19 +113,25 @@ def _convert(cell: Any) -> Any:
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    with path.open(newline="", encoding="utf-8-sig") as stream:
-        reader = csv.reader(stream)
-        try:
-            header = [name.strip() for name in next(reader)]
-        except StopIteration:
-            raise SourceError("the file is empty: expected a header line of column names") from None
+    reader = csv.reader(io.StringIO(decode_utf8(path.read_bytes()), newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
         return header, [(reader.line_num, row) for row in reader]
+    except StopIteration:
+        raise SourceError("the file is empty: expected a header line of column names") from None
+    except csv.Error as exc:
+        raise SourceError(f"not readable as CSV: {exc}", reader.line_num or 1) from None
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
+        # not a workbook: a CSV renamed .xlsx, a damaged download, an old .xls
+        raise SourceError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     try:
         rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     finally:
@@ -139,7 +168,9 @@ def attach_sources(document, config_path: Path):
             rows = read_rows(file)
         except SourceError as error:
             problems.append(
-                Problem(
+                Problem(shown, error.line, "", str(error))
+                if error.line  # located inside the data file
+                else Problem(
                     document.file,
                     document.line_of(path),
                     format_key_path(path),

@@ -1,22 +1,34 @@
 """``reportgen build`` over many configs: skip what is unchanged, build the rest (in parallel
 with ``--jobs``), report one line per config, keep the state file and the index page current.
 
+One config never stops the others. A user error fails that config with its located messages; a
+bug (any other exception, or a worker process that dies) fails it with one line,
+``configs/x.yaml: internal error: KeyError: 'foo' (details in output/.reportgen-errors.log)``,
+and its traceback goes to that log (or to the terminal with ``debug``). Only Ctrl-C stops the
+run; the state file and index page are still written for what was built.
+
 Nothing heavy is imported until a report actually needs building.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
+from reportgen.errors import InternalError
 from reportgen.publish.incremental import State, is_unchanged, templates_sha256
 from reportgen.publish.output import locked
+from reportgen.version import __version__
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
+ERROR_LOG = ".reportgen-errors.log"  # in the output folder, unless ``log`` is given
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class Outcome:
     config_sha256: str | None = None
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    internal: InternalError | None = None  # set when a bug, not the input, failed the build
 
 
 def _build_one(
@@ -42,7 +55,11 @@ def _build_one(
     allow_untraced: bool = False,
     strict: bool = False,
 ) -> Outcome:
-    """Build one report; a user error becomes a failed outcome (the old report stays)."""
+    """Build one report; any error becomes a failed outcome (the old report stays).
+
+    Runs in a worker process with ``--jobs``: it returns rather than raises, so that nothing
+    unpicklable crosses back and the pool keeps working. ``KeyboardInterrupt`` still escapes.
+    """
     from reportgen.errors import UserError
     from reportgen.publish.build import build_report
 
@@ -52,6 +69,8 @@ def _build_one(
         )
     except UserError as error:
         return Outcome(config, FAILED, str(error))
+    except Exception as error:  # a bug in reportgen: fail this config only
+        return _internal_failure(config, error)
     return Outcome(
         config,
         BUILT,
@@ -76,9 +95,16 @@ def run(
     strict: bool = False,
     echo: Callable[[str], None] = print,
     echo_error: Callable[[str], None] | None = None,
+    log: Path | None = None,
+    debug: bool = False,
 ) -> list[Outcome]:
-    """Build what changed among ``configs`` into ``out``, holding the output lock."""
+    """Build what changed among ``configs`` into ``out``, holding the output lock.
+
+    Tracebacks of internal errors are appended to ``log`` (default ``<out>/.reportgen-errors.log``),
+    or printed through ``echo_error`` when ``debug`` is set.
+    """
     echo_error = echo_error or (lambda text: print(text, file=sys.stderr))
+    errors = ErrorLog(log or out / ERROR_LOG, debug, echo_error)
     out.mkdir(parents=True, exist_ok=True)
     with locked(
         out,
@@ -87,12 +113,14 @@ def run(
         ),
     ):
         state = State.load(out)
+        # A hand-edited or damaged state file must not stop the run: it is only a cache.
+        state.entries = {k: v for k, v in state.entries.items() if isinstance(v, dict)}
         from reportgen.paths import templates_dir
 
         templates = templates_sha256(templates_dir())
         todo, outcomes = [], []
         for config in configs:
-            if not force and is_unchanged(config, out, formats, state, templates):
+            if not force and _is_unchanged(config, out, formats, state, templates):
                 entry = state.entries[config.as_posix()]
                 outcome = Outcome(
                     config,
@@ -108,33 +136,86 @@ def run(
             else:
                 todo.append(config)
         progress = _Progress(len(todo), echo_error)
-        for outcome in _build_all(todo, out, formats, jobs, allow_untraced, strict):
-            outcomes.append(outcome)
-            progress.step()
-            if outcome.status == BUILT:
-                for warning in outcome.warnings:
-                    echo_error(f"warning: {warning}")
-                echo(f"built     {config_line(outcome)}")
-                state.entries[outcome.config.as_posix()] = {
-                    "config_sha256": outcome.config_sha256,
-                    "report_id": outcome.report_id,
-                    "title": outcome.title,
-                    "version": outcome.version,
-                    "updated": outcome.updated,
-                    "sources": list(outcome.sources),
-                }
-            else:
-                echo_error(outcome.detail)
-                echo(
-                    f"failed    {outcome.config}: see the messages above; the last good "
-                    "report, if any, is unchanged"
-                )
-        progress.done()
-        state.save()
-        from reportgen.publish.index import write_index
-
-        write_index(out, state, outcomes)
+        try:
+            for outcome in _build_all(todo, out, formats, jobs, allow_untraced, strict):
+                outcomes.append(outcome)
+                progress.step()
+                _record(outcome, state, errors, echo, echo_error)
+        except BaseException:
+            # Ctrl-C (or a bug outside any one config): keep what was built so far.
+            with contextlib.suppress(Exception):
+                _finish(out, state, outcomes, progress)
+            raise
+        _finish(out, state, outcomes, progress)
     return outcomes
+
+
+def _is_unchanged(
+    config: Path, out: Path, formats: tuple[str, ...], state: State, templates: str
+) -> bool:
+    try:
+        return is_unchanged(config, out, formats, state, templates)
+    except Exception:  # a malformed manifest or state entry: rebuilding is the safe answer
+        return False
+
+
+def _record(
+    outcome: Outcome,
+    state: State,
+    errors: ErrorLog,
+    echo: Callable[[str], None],
+    echo_error: Callable[[str], None],
+) -> None:
+    """Report one finished build and remember it in the state."""
+    if outcome.status == BUILT:
+        for warning in outcome.warnings:
+            echo_error(f"warning: {warning}")
+        echo(f"built     {config_line(outcome)}")
+        state.entries[outcome.config.as_posix()] = {
+            "config_sha256": outcome.config_sha256,
+            "report_id": outcome.report_id,
+            "title": outcome.title,
+            "version": outcome.version,
+            "updated": outcome.updated,
+            "sources": list(outcome.sources),
+        }
+        return
+    echo_error(errors.report(outcome.internal) if outcome.internal else outcome.detail)
+    echo(
+        f"failed    {outcome.config}: see the messages above; the last good "
+        "report, if any, is unchanged"
+    )
+
+
+def _finish(out: Path, state: State, outcomes: list[Outcome], progress: _Progress) -> None:
+    progress.done()
+    state.save()
+    from reportgen.publish.index import write_index
+
+    write_index(out, state, outcomes)
+
+
+class ErrorLog:
+    """Where the tracebacks of internal errors go: appended to a log file, or to the terminal."""
+
+    def __init__(self, path: Path, debug: bool, echo_error: Callable[[str], None]):
+        self.path, self.debug, self.echo_error = path, debug, echo_error
+
+    def report(self, error: InternalError) -> str:
+        """Put the traceback in its place; return the one-line message for the terminal."""
+        if self.debug:
+            self.echo_error(error.details.rstrip())
+            return f"{error} (traceback above)"
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as stream:
+                stream.write(f"=== {stamp} {error.config} (reportgen {__version__})\n")
+                stream.write(error.details.rstrip() + "\n\n")
+        except OSError as exc:
+            self.echo_error(error.details.rstrip())
+            return f"{error} (traceback above; cannot write {self.path}: {exc.strerror or exc})"
+        return f"{error} (details in {self.path})"
 
 
 def config_line(outcome: Outcome) -> str:
@@ -148,19 +229,68 @@ def _build_all(
     jobs: int,
     allow_untraced: bool = False,
     strict: bool = False,
-):
+) -> Iterator[Outcome]:
+    options = (out, formats, allow_untraced, strict)
     if jobs <= 1 or len(configs) <= 1:
         for config in configs:
-            yield _build_one(config, out, formats, allow_untraced, strict)
+            yield _build_one(config, *options)
         return
     # fork: workers start with reportgen's modules already imported.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = [
-            pool.submit(_build_one, config, out, formats, allow_untraced, strict)
-            for config in configs
-        ]
-        for future in futures:
-            yield future.result()
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(configs)), mp_context=get_context("fork"))
+    orphans: list[Path] = []
+    finished = False
+    try:
+        futures = [(pool.submit(_build_one, config, *options), config) for config in configs]
+        for future, config in futures:
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                orphans.append(config)
+            except Exception as error:  # e.g. a result that cannot be pickled
+                yield _internal_failure(config, error)
+        finished = True
+    finally:
+        # On Ctrl-C, start nothing more and do not wait for the builds in flight.
+        pool.shutdown(wait=finished, cancel_futures=True)
+    # A worker died hard (os._exit, SIGKILL, out of memory) and took the pool down with it;
+    # every config not yet finished is retried in a process of its own, so that only the one
+    # that kills its process fails.
+    yield from _build_isolated(orphans, options, jobs)
+
+
+def _build_isolated(configs: list[Path], options: tuple, jobs: int) -> Iterator[Outcome]:
+    """Build each config in a fresh one-worker process, ``jobs`` at a time."""
+    pending = list(reversed(configs))
+    running: dict[Future[Outcome], tuple[Path, ProcessPoolExecutor]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                config = pending.pop()
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+                running[pool.submit(_build_one, config, *options)] = (config, pool)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                config, pool = running.pop(future)
+                pool.shutdown()
+                try:
+                    yield future.result()
+                except BrokenProcessPool as error:
+                    yield _internal_failure(
+                        config, error, "its build process died (killed, or out of memory?)"
+                    )
+                except Exception as error:
+                    yield _internal_failure(config, error)
+    finally:
+        for _, pool in running.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _internal_failure(config: Path, error: BaseException, summary: str = "") -> Outcome:
+    """A failed outcome for a bug; ``summary`` replaces the exception's one-line summary."""
+    internal = InternalError.wrap(str(config), error)
+    if summary:
+        internal = InternalError(internal.config, summary, internal.details)
+    return Outcome(config, FAILED, str(internal), internal=internal)
 
 
 class _Progress:

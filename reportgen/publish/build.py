@@ -74,9 +74,9 @@ def build_report(
         loaded = load_config(config_path)
     config = loaded.config
     with timer.stage("pooling"):
-        from reportgen.stats.analysis import analyse
+        from reportgen.publish.locate import analyse_located
 
-        results = analyse(config)
+        results = analyse_located(loaded)  # an AnalysisError names the config line and outcome
     from reportgen.checks.summary import check_summary, checks_view
     from reportgen.interpret.findings import interpret
     from reportgen.present.document import dumps, results_document

@@ -1,44 +1,100 @@
 """``reportgen watch``: rebuild reports while an editor works on them.
 
-Watches every config, the data files each one reads and the templates (watchfiles), and runs
-the same incremental build as ``reportgen build`` whenever one of them changes.
+Watches every config, the data files each one names and the templates (watchfiles), and runs
+the same incremental build as ``reportgen build`` whenever one of them changes. Nothing stops
+it but Ctrl-C: a config that fails, even with a bug in reportgen, is reported and watched on,
+including the data files of a config that has never built.
 """
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
+from reportgen.errors import InternalError
 from reportgen.paths import templates_dir
-from reportgen.publish.batch import run
+from reportgen.publish.batch import ERROR_LOG, ErrorLog, run
 from reportgen.publish.incremental import State
+
+RETRY_SECONDS = 1.0  # pause after the watcher itself failed, so that a persistent fault won't spin
+
+
+def declared_sources(config: Path) -> set[Path]:
+    """The data files a config names (``studies: FILE``, ``outcomes[i].data: FILE``), found by
+    parsing its YAML only: no validation, no data read. Empty if the YAML cannot be parsed."""
+    from reportgen.config.yamlpos import load_yaml
+
+    try:
+        text = config.read_bytes().decode("utf-8", errors="replace")
+        data: Any = load_yaml(text, str(config)).data
+    except Exception:  # unreadable or not YAML: the build reports why; watch the config itself
+        return set()
+    if not isinstance(data, dict):
+        return set()
+    named = [data.get("studies")]
+    outcomes = data.get("outcomes")
+    if isinstance(outcomes, list):
+        named += [outcome.get("data") for outcome in outcomes if isinstance(outcome, dict)]
+    return {(config.parent / name).resolve() for name in named if isinstance(name, str)}
 
 
 def _watched(configs: list[Path], out: Path) -> set[Path]:
     state = State.load(out)
     paths = {config.resolve() for config in configs} | {templates_dir().resolve()}
     for config in configs:
-        for source in state.entries.get(config.as_posix(), {}).get("sources", []):
-            paths.add(Path(source).resolve())
+        entry = state.entries.get(config.as_posix())
+        sources = entry.get("sources", []) if isinstance(entry, dict) else []
+        paths |= {Path(source).resolve() for source in sources if isinstance(source, str)}
+        paths |= declared_sources(config)
     return paths
 
 
-def watch(configs: list[Path], out: Path, formats: tuple[str, ...]) -> int:
+def watch(
+    configs: list[Path],
+    out: Path,
+    formats: tuple[str, ...],
+    log: Path | None = None,
+    debug: bool = False,
+) -> int:
     from watchfiles import watch as watch_changes
 
-    run(configs, out, formats)
-    print(f"watching {len(configs)} config(s); open {out / 'index.html'}; Ctrl-C stops", flush=True)
+    errors = ErrorLog(
+        log or out / ERROR_LOG, debug, lambda text: print(text, file=sys.stderr, flush=True)
+    )
+
+    def report_bug(error: Exception) -> None:
+        print(errors.report(InternalError.wrap("reportgen watch", error)), file=sys.stderr)
+
+    def rebuild() -> None:
+        try:
+            run(configs, out, formats, log=log, debug=debug)
+        except Exception as error:  # a bug outside any one config: report it, keep watching
+            report_bug(error)
+
     try:
+        rebuild()
+        print(
+            f"watching {len(configs)} config(s); open {out / 'index.html'}; Ctrl-C stops",
+            flush=True,
+        )
         while True:
-            watched = _watched(configs, out)
-            folders = {p if p.is_dir() else p.parent for p in watched}
-            for changes in watch_changes(*folders, debounce=300, rust_timeout=1000):
-                changed = {Path(path).resolve() for _, path in changes}
-                if changed & watched or any(
-                    p.is_relative_to(templates_dir().resolve()) for p in changed
-                ):
-                    run(configs, out, formats)
-                    print("waiting for changes", flush=True)
-                    break
+            try:
+                watched = _watched(configs, out)
+                folders = {p if p.is_dir() else p.parent for p in watched}
+                existing = {folder for folder in folders if folder.is_dir()}
+                for changes in watch_changes(*existing, debounce=300, rust_timeout=1000):
+                    changed = {Path(path).resolve() for _, path in changes}
+                    if changed & watched or any(
+                        p.is_relative_to(templates_dir().resolve()) for p in changed
+                    ):
+                        rebuild()
+                        print("waiting for changes", flush=True)
+                        break
+            except Exception as error:  # the watcher itself failed (a folder vanished...)
+                report_bug(error)
+                time.sleep(RETRY_SECONDS)
     except KeyboardInterrupt:
         print("stopped")
     return 0
