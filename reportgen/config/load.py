@@ -17,10 +17,26 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from reportgen.config.schema import OUTCOME_TYPES, RATIO_GENERIC_MEASURES, ReportConfig
+from reportgen.config.schema import ReportConfig
 from reportgen.config.sources import attach_sources
 from reportgen.config.yamlpos import KeyPath, PositionedDocument, load_yaml
 from reportgen.errors import ConfigError, Problem
+from reportgen.stats.measures import (
+    MEASURES,
+    METHODS,
+    OUTCOME_TYPES,
+    TESTS,
+    Mismatch,
+    OutcomeType,
+    combination_problems,
+)
+
+# Why a method needs particular measures, for messages (others: "needs measure X").
+METHOD_REASONS = {"PETO": "gives odds ratios", "GLMM": "models logits"}
+# What a method is called in "Knapp-Hartung is not available for ..." (others: "method X").
+METHOD_SUBJECTS = {"GLMM": "the GLMM", "MH": "Mantel-Haenszel", "PETO": "the Peto method"}
+TEST_SUBJECTS = {"knha": "Knapp-Hartung", "z": "the z-test"}
+DEFAULT_TEST = "z"
 
 
 @dataclass(frozen=True)
@@ -289,7 +305,7 @@ def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
         for k, v in (("estimate", estimate), ("ci_lower", lower), ("ci_upper", upper))
         if _is_number(v)
     }
-    if measure in RATIO_GENERIC_MEASURES:
+    if measure in MEASURES and MEASURES[measure].scale == "ratio":
         for key, value in numbers.items():
             if value <= 0:
                 add((*here, key), f"a {measure} must be greater than 0, got {value!r}")
@@ -304,13 +320,9 @@ def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
 def _check_outcome_options(
     outcome: dict, here: KeyPath, add, study_ids: set[str], studies: list
 ) -> None:
-    if outcome.get("method") == "PETO" and outcome.get("measure", "RR") != "OR":
-        add((*here, "method"), "method PETO gives odds ratios: set measure: OR")
-    if outcome.get("method") == "GLMM":
-        if outcome.get("measure", "PLO") != "PLO":
-            add((*here, "method"), "method GLMM models logits: set measure: PLO")
-        if outcome.get("test") == "knha":
-            add((*here, "test"), "Knapp-Hartung is not available for the GLMM: use test: z")
+    kind = OUTCOME_TYPES.get(outcome.get("type"))  # type: ignore[arg-type]
+    if kind is not None:
+        _check_combinations(outcome, kind, here, add)
     subgroup = outcome.get("subgroup")
     if isinstance(subgroup, str):
         attributes = {key for s in studies if isinstance(s, dict) for key in s}
@@ -325,6 +337,84 @@ def _check_outcome_options(
                     (*here, "sensitivity", s_index, "exclude_studies", e_index),
                     f"unknown study '{study_id}'",
                 )
+
+
+def _check_combinations(outcome: dict, kind: OutcomeType, here: KeyPath, add) -> None:
+    """Refuse the (measure, method, test) combinations that the measure registry does not allow,
+    for the main analysis (which subgroups and leave-one-out re-use) and for every sensitivity
+    analysis (its own method and test, or the outcome's where it gives none).
+
+    Values the schema already refuses (unknown codes, a method of another outcome type in the
+    main analysis) are left to it, so each mistake is reported once; a sensitivity analysis
+    that sets neither method nor test repeats the main analysis and adds nothing.
+    """
+    measure = outcome.get("measure", kind.default_measure)
+    method = outcome.get("method", kind.default_method)
+    test = outcome.get("test", DEFAULT_TEST)
+    if not isinstance(measure, str) or measure not in kind.measures:
+        return
+    if isinstance(method, str) and method in kind.methods and test in TESTS:
+        for mismatch in combination_problems(kind.code, measure, method, test):
+            if mismatch.key == "method":
+                add((*here, "method"), _main_method_message(method, mismatch))
+            elif mismatch.key == "test":
+                add((*here, "test"), _test_message(method, test, mismatch))
+    sensitivity = outcome.get("sensitivity")
+    for s_index, analysis in enumerate(sensitivity if isinstance(sensitivity, list) else []):
+        if not isinstance(analysis, dict):
+            continue
+        own_method, own_test = analysis.get("method"), analysis.get("test")
+        if own_method is None and own_test is None:
+            continue
+        used_method = method if own_method is None else own_method
+        used_test = test if own_test is None else own_test
+        if used_method not in METHODS or used_test not in TESTS:
+            continue  # an unknown code: the schema reports it
+        at = (*here, "sensitivity", s_index)
+        for mismatch in combination_problems(kind.code, measure, used_method, used_test):
+            if mismatch.key == "method" and own_method is not None:
+                add(
+                    (*at, "method"),
+                    _sensitivity_method_message(kind, measure, mismatch, own_method),
+                )
+            elif mismatch.key == "test" and own_test is not None:
+                add((*at, "test"), _test_message(used_method, used_test, mismatch))
+            elif mismatch.key == "test" and own_method is not None:
+                add(
+                    (*at, "method"),
+                    f"{TEST_SUBJECTS.get(used_test, used_test)} (the outcome's test: "
+                    f"{used_test}) is not available for "
+                    f"{METHOD_SUBJECTS.get(used_method, f'method {used_method}')}: add "
+                    f"test: {_either(mismatch.needs)} to this analysis",
+                )
+
+
+def _either(codes: tuple[str, ...]) -> str:
+    return " or ".join(codes)
+
+
+def _main_method_message(method: str, mismatch: Mismatch) -> str:
+    reason = METHOD_REASONS.get(method, f"needs measure {_either(mismatch.needs)}")
+    return f"method {method} {reason}: set measure: {_either(mismatch.needs)}"
+
+
+def _test_message(method: str, test: str, mismatch: Mismatch) -> str:
+    return (
+        f"{TEST_SUBJECTS.get(test, test)} is not available for "
+        f"{METHOD_SUBJECTS.get(method, f'method {method}')}: use test: {_either(mismatch.needs)}"
+    )
+
+
+def _sensitivity_method_message(
+    kind: OutcomeType, measure: str, mismatch: Mismatch, method: str
+) -> str:
+    allowed = ", ".join(mismatch.allowed)
+    if not mismatch.needs:
+        return f"{method} is not available for {kind.code} outcomes; allowed here: {allowed}"
+    return (
+        f"{method} needs measure {_either(mismatch.needs)} and this outcome uses {measure}; "
+        f"allowed here: {allowed}"
+    )
 
 
 def _is_int(value: Any) -> bool:

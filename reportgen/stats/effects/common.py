@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reportgen.stats.measures import MEASURES, measure_info
+
 ZERO_CELL_ADDITION = 0.5
 # Measures pooled on the log scale and shown on their natural (ratio) scale.
-RATIO_MEASURES = frozenset({"OR", "RR", "HR", "IRR", "PETO"})
-PROPORTION_MEASURES = frozenset({"PR", "PLO", "PLN", "PFT", "PAS"})
+RATIO_MEASURES = frozenset(code for code, m in MEASURES.items() if m.scale == "ratio")
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,16 +27,8 @@ class EffectSizes:
 
 
 def to_natural(values, measure: str, n=None) -> np.ndarray:
-    """Values on the analysis scale of ``measure`` -> the scale readers see.
-
-    Ratio measures (OR, RR, HR, IRR, Peto OR): exp. Proportions: see ``to_proportion`` (``n`` is
-    the sample size needed for PFT). Differences (RD, MD, SMD, ...): unchanged.
-    """
-    from reportgen.stats.effects.proportion import to_proportion
-
-    v = np.asarray(values, dtype=float)
-    if measure in RATIO_MEASURES:
-        return np.exp(v)
-    if measure in PROPORTION_MEASURES:
-        return to_proportion(v, measure, n)
-    return v
+    """Values on the analysis scale of ``measure`` -> the scale readers see, by the registry's
+    back-transformation: exp for ratios (OR, RR, HR, IRR, Peto OR), the measure's inverse for
+    proportions, clipped to [0, 1] (``n`` is the sample size PFT needs; ValueError without it),
+    unchanged for differences (RD, MD, SMD)."""
+    return measure_info(measure).to_natural(np.asarray(values, dtype=float), n)

@@ -16,8 +16,17 @@ from __future__ import annotations
 import numpy as np
 
 from reportgen.stats.effects.common import ZERO_CELL_ADDITION, EffectSizes
+from reportgen.stats.measures import MEASURES, OUTCOME_TYPES
+from reportgen.stats.transforms import freeman_tukey, inverse_freeman_tukey
 
-_CORRECTED_MEASURES = frozenset({"PR", "PLO", "PLN"})
+__all__ = [
+    "freeman_tukey",
+    "harmonic_mean",
+    "inverse_freeman_tukey",
+    "proportion_effects",
+    "to_proportion",
+]
+PROPORTION_MEASURES = OUTCOME_TYPES["proportion"].measures
 
 
 def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> EffectSizes:
@@ -32,11 +41,13 @@ def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> 
     """
     x = np.asarray(events, dtype=float)
     n = np.asarray(totals, dtype=float)
-    if measure not in ("PR", "PLO", "PLN", "PAS", "PFT"):
-        raise ValueError(f"Invalid measure {measure!r}; must be one of PR, PLO, PLN, PAS, PFT")
+    if measure not in PROPORTION_MEASURES:
+        raise ValueError(
+            f"Invalid measure {measure!r}; must be one of {', '.join(PROPORTION_MEASURES)}"
+        )
     non_events = n - x
     corrected = (x == 0) | (non_events == 0)
-    if measure in _CORRECTED_MEASURES:
+    if MEASURES[measure].zero_cell_correction:
         x = np.where(corrected, x + ZERO_CELL_ADDITION, x)
         non_events = np.where(corrected, non_events + ZERO_CELL_ADDITION, non_events)
         n = x + non_events
@@ -51,9 +62,11 @@ def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> 
         yi, vi = np.log(p), 1 / x - 1 / n
     elif measure == "PAS":
         yi, vi = np.arcsin(np.sqrt(p)), 1 / (4 * n)
-    else:  # PFT
+    elif measure == "PFT":
         yi = 0.5 * (np.arcsin(np.sqrt(x / (n + 1))) + np.arcsin(np.sqrt((x + 1) / (n + 1))))
         vi = 1 / (4 * n + 2)
+    else:
+        raise NotImplementedError(f"no effect-size formula for proportion measure {measure!r}")
     return EffectSizes(measure, yi, vi, corrected)
 
 
@@ -62,50 +75,17 @@ def harmonic_mean(values: np.ndarray) -> float:
     return float(1.0 / np.mean(1.0 / np.asarray(values, dtype=float)))
 
 
-def freeman_tukey(p: float | np.ndarray, n: float | np.ndarray) -> np.ndarray:
-    """The Freeman-Tukey value of a proportion p with sample size n (metafor's ``transf.pft``)."""
-    x = np.asarray(p, dtype=float) * n
-    return 0.5 * (np.arcsin(np.sqrt(x / (n + 1))) + np.arcsin(np.sqrt((x + 1) / (n + 1))))
-
-
-def inverse_freeman_tukey(t: float | np.ndarray, n: float | np.ndarray) -> np.ndarray:
-    """Miller's (1978) inverse of the Freeman-Tukey transformation, as ``transf.ipft``.
-
-    Values below the transform of 0% map to 0 and above that of 100% map to 1.
-    """
-    t = np.asarray(t, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = np.sin(2 * t)
-        p = 0.5 * (1 - np.sign(np.cos(2 * t)) * np.sqrt(1 - (s + (s - 1 / s) / n) ** 2))
-    p = np.where(t > freeman_tukey(1.0, n), 1.0, p)
-    p = np.where(t < freeman_tukey(0.0, n), 0.0, p)
-    return p
-
-
 def to_proportion(
     values: float | np.ndarray, measure: str, n: float | np.ndarray | None = None
 ) -> np.ndarray:
-    """Back-transform values on the analysis scale of ``measure`` to proportions in [0, 1].
+    """Back-transform values on the analysis scale of ``measure`` to proportions in [0, 1], by
+    the registry's back-transformation (``stats.measures``).
 
     PLO: inverse logit; PLN: exp; PAS: sin(x)^2 with x clipped to [0, pi/2] (``transf.iarcsin``);
     PFT: Miller's inverse with sample size ``n`` (required); PR: identity. Results are clipped to
     [0, 1] because a proportion outside it has no meaning: a Wald interval for PR or an exp(log p)
-    bound above 1 is shown as 0% or 100%.
+    bound above 1 is shown as 0% or 100%. ValueError for a measure that is not a proportion.
     """
-    v = np.asarray(values, dtype=float)
-    if measure == "PR":
-        p = v
-    elif measure == "PLO":
-        p = 1 / (1 + np.exp(-v))
-    elif measure == "PLN":
-        p = np.exp(v)
-    elif measure == "PAS":
-        p = np.sin(np.clip(v, 0, np.pi / 2)) ** 2
-    elif measure == "PFT":
-        if n is None:
-            raise ValueError("the PFT back-transformation needs the sample size n")
-        p = inverse_freeman_tukey(v, n)
-    else:
+    if measure not in PROPORTION_MEASURES:
         raise ValueError(f"Invalid measure {measure!r}")
-    return np.clip(p, 0.0, 1.0)
+    return MEASURES[measure].to_natural(values, n)
