@@ -27,7 +27,9 @@ from reportgen.present.format import (
 )
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
+from reportgen.stats.measures import displayed_measure, measure_info, method_info
 
+# One sentence per proportion measure of the registry (a test checks that they match).
 BACK_TRANSFORMS = {
     "PR": "Results are shown on the proportion scale directly.",
     "PLO": "Pooled logits were back-transformed to proportions with the inverse logit.",
@@ -63,13 +65,14 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
     paragraphs = []
     for (kind, measure, method, test), labels in groups.items():
         applies = "all outcomes" if len(groups) == 1 else join_words(labels)
-        name = MEASURES["PETO" if method == "PETO" else measure].name
+        shown = displayed_measure(measure, method)
+        name = MEASURES[shown].name
         text = (
             f"For {applies}, study results were expressed as the {name} (metafor measure "
-            f"{'PETO' if method == 'PETO' else measure}) and pooled with a "
+            f"{shown}) and pooled with a "
             f"{METHOD_NAMES[method]}, using the {TEST_NAMES[test]}. "
         )
-        if (kind == "proportion" and measure in ("PR", "PLO", "PLN")) or kind == "binary":
+        if kind in ("proportion", "binary") and measure_info(shown).zero_cell_correction:
             text += (
                 "Studies with a zero cell had 0.5 added to each cell of their table before "
                 "effect sizes were computed. "
@@ -84,7 +87,7 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
                 "error, the SE was derived from the interval's width divided by 2 \u00d7 "
                 "1.96, on the log scale for ratios."
             )
-        if method not in ("FE", "MH", "PETO"):
+        if method_info(method).random_effects:
             text += " " + PREDICTION_INTERVAL
         paragraphs.append(text)
     paragraphs.append(
@@ -196,7 +199,7 @@ def outcome_appendix(
     unit = (
         "%"
         if MEASURES[measure].scale == "proportion"
-        else MEASURES["PETO" if outcome.method == "PETO" else measure].short
+        else MEASURES[displayed_measure(measure, outcome.method)].short
     )
     statistic_name = "t" if model.df is not None else "z"
     headers, cells = _study_columns(result)
@@ -339,7 +342,7 @@ def figure_alt(result: OutcomeResult) -> str:
         f"{high_text}. Pooled estimate {est} (95% CI {effect_value(pooled.ci_lower, measure)} to "
         f"{effect_value(pooled.ci_upper, measure)})."
     )
-    if result.k > 1 and result.outcome.method not in ("FE", "MH", "PETO"):
+    if result.k > 1 and method_info(result.outcome.method).random_effects:
         text += (
             f" 95% prediction interval {effect_value(pooled.pi_lower, measure)} to "
             f"{effect_value(pooled.pi_upper, measure)}."

@@ -12,6 +12,7 @@ from reportgen.interpret.statements import outcome_statement
 from reportgen.present.format import MEASURES, effect_value, per_scale, percent, plural
 from reportgen.present.versions import VersionInfo
 from reportgen.stats.analysis import OutcomeResult, ReportResults
+from reportgen.stats.measures import displayed_measure
 
 
 def designs_of(config: ReportConfig) -> list[str | None]:
@@ -71,8 +72,7 @@ def brief_context(
 
 def _effect_text(result: OutcomeResult) -> str:
     pooled, outcome = result.pooled, result.outcome
-    measure = "PETO" if outcome.method == "PETO" else outcome.measure
-    display = MEASURES[measure]
+    display = MEASURES[displayed_measure(outcome.measure, outcome.method)]
     if display.scale == "proportion":
         return (
             f"{percent(pooled.estimate, 1)} ({percent(pooled.ci_lower, 1)} to "

@@ -23,6 +23,7 @@ from reportgen.present.format import (
     number,
 )
 from reportgen.stats.analysis import OutcomeResult, StudyResult
+from reportgen.stats.measures import method_info
 
 ROW_HEIGHT_INCHES = 0.24
 FIGURE_WIDTH_INCHES = 7.0
@@ -80,10 +81,8 @@ def forest_layout(result: OutcomeResult) -> ForestLayout:
             diamonds.append(y)
             y -= 1.4
     shift = -y  # put the last study row at 1, as a plain plot has it
-    has_prediction = result.model.tau2 is not None and result.outcome.method not in (
-        "FE",
-        "MH",
-        "PETO",
+    has_prediction = (
+        result.model.tau2 is not None and method_info(result.outcome.method).random_effects
     )
     return ForestLayout(
         tuple(r + shift for r in study_rows),
