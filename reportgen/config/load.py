@@ -371,7 +371,9 @@ def _check_combinations(outcome: dict, kind: OutcomeType, here: KeyPath, add) ->
         if used_method not in METHODS or used_test not in TESTS:
             continue  # an unknown code: the schema reports it
         at = (*here, "sensitivity", s_index)
-        for mismatch in combination_problems(kind.code, measure, used_method, used_test):
+        mismatches = combination_problems(kind.code, measure, used_method, used_test)
+        method_refused = any(m.key == "method" for m in mismatches)
+        for mismatch in mismatches:
             if mismatch.key == "method" and own_method is not None:
                 add(
                     (*at, "method"),
@@ -379,7 +381,7 @@ def _check_combinations(outcome: dict, kind: OutcomeType, here: KeyPath, add) ->
                 )
             elif mismatch.key == "test" and own_test is not None:
                 add((*at, "test"), _test_message(used_method, used_test, mismatch))
-            elif mismatch.key == "test" and own_method is not None:
+            elif mismatch.key == "test" and own_method is not None and not method_refused:
                 add(
                     (*at, "method"),
                     f"{TEST_SUBJECTS.get(used_test, used_test)} (the outcome's test: "
