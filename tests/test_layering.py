@@ -30,6 +30,9 @@ PACKAGE = "reportgen"
 # except the bare package name, which names reportgen/__init__.py alone.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("reportgen.errors", "reportgen.paths", "reportgen.provenance", "reportgen.version")),
+    # What a measure is (scale, null, transforms, allowed methods): the one registry that config
+    # validation, statistics, interpretation and presentation all derive from.
+    ("registry", ("reportgen.stats.measures", "reportgen.stats.transforms")),
     ("config", ("reportgen.config",)),
     ("stats", ("reportgen.stats",)),
     ("interpret", ("reportgen.interpret",)),
@@ -50,12 +53,6 @@ MAX_FUNCTION_LINES = 80
 # pending in other branches, with the violations found when this list was written. Remove an
 # entry once its check passes; new violations in a check listed here are masked until then.
 PENDING: dict[str, str] = {
-    "upward imports from interpret": (
-        "reportgen/interpret/certainty.py -> reportgen.present.format (line 83) [lazy]; "
-        "reportgen/interpret/certainty.py -> reportgen.present.format (line 129) [lazy]; "
-        "reportgen/interpret/statements.py -> reportgen.present.format (line 16); "
-        "reportgen/interpret/statements.py -> reportgen.present.format (line 120) [lazy]"
-    ),
     "long functions in stats": "reportgen/stats/pooling.py:94 pool(): 92 lines",
 }
 

@@ -17,10 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from reportgen.config.schema import OUTCOME_TYPES, RATIO_GENERIC_MEASURES, ReportConfig
+from reportgen.config.crosscheck import cross_check, describe_value
+from reportgen.config.schema import ReportConfig
 from reportgen.config.sources import SourceError, attach_sources, decode_utf8
 from reportgen.config.yamlpos import KeyPath, PositionedDocument, load_yaml
 from reportgen.errors import ConfigError, Problem
+from reportgen.stats.measures import OUTCOME_TYPES
 
 
 @dataclass(frozen=True)
@@ -132,20 +134,10 @@ def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
             "model_type": "a mapping of keys",
             "dict_type": "a mapping of keys",
         }[kind]
-        message = f"expected {expected}, got {_describe(given)}"
+        message = f"expected {expected}, got {describe_value(given)}"
     else:
         message = error["msg"]
     return Problem(*document.locate(path), message)
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
 
 
 def _model_at(path: KeyPath) -> type[BaseModel] | None:
@@ -195,145 +187,3 @@ def _allowed_keys(path: KeyPath) -> list[str]:
 
 def _field_is_slug(path: KeyPath) -> bool:
     return path[-1] == "id" and path[0] in ("report", "outcomes")
-
-
-def cross_check(document: PositionedDocument) -> list[Problem]:
-    """Checks across keys that the schema cannot express, made on the raw parsed YAML.
-
-    Tolerant of malformed parts (the schema reports those): a check runs only where the values
-    it needs have the right types.
-    """
-    data = document.data
-    problems: list[Problem] = []
-
-    def add(path: KeyPath, message: str) -> None:
-        problems.append(Problem(*document.locate(path), message))
-
-    studies = data.get("studies") if isinstance(data.get("studies"), list) else []
-    study_ids: set[str] = set()
-    for index, study in enumerate(studies):
-        if not isinstance(study, dict):
-            continue
-        study_id = study.get("id")
-        if isinstance(study_id, str):
-            if study_id in study_ids:
-                add(("studies", index, "id"), f"duplicate study id '{study_id}'")
-            study_ids.add(study_id)
-        for key, value in study.items():
-            if key not in ("id", "label", "design", "citation") and not _is_scalar(value):
-                add(
-                    ("studies", index, key),
-                    f"study attribute must be text, a number or true/false, got {_describe(value)}",
-                )
-
-    outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), list) else []
-    outcome_ids: set[str] = set()
-    for o_index, outcome in enumerate(outcomes):
-        if not isinstance(outcome, dict):
-            continue
-        outcome_id = outcome.get("id")
-        if isinstance(outcome_id, str):
-            if outcome_id in outcome_ids:
-                add(("outcomes", o_index, "id"), f"duplicate outcome id '{outcome_id}'")
-            outcome_ids.add(outcome_id)
-        _check_outcome_options(outcome, ("outcomes", o_index), add, study_ids, studies)
-        rows = outcome.get("data") if isinstance(outcome.get("data"), list) else []
-        seen: set[str] = set()
-        for r_index, row in enumerate(rows):
-            if not isinstance(row, dict):
-                continue
-            here = ("outcomes", o_index, "data", r_index)
-            study_ref = row.get("study")
-            if isinstance(study_ref, str):
-                if study_ids and study_ref not in study_ids:
-                    hint = difflib.get_close_matches(study_ref, sorted(study_ids), n=1)
-                    add(
-                        (*here, "study"),
-                        f"unknown study '{study_ref}'"
-                        + (
-                            f" (did you mean '{hint[0]}'?)"
-                            if hint
-                            else "; it must be listed under studies"
-                        ),
-                    )
-                if study_ref in seen:
-                    add(
-                        (*here, "study"),
-                        f"study '{study_ref}' has more than one row in this outcome",
-                    )
-                seen.add(study_ref)
-            _check_counts(row, here, add)
-            for arm in ("intervention", "control"):
-                if isinstance(row.get(arm), dict):
-                    _check_counts(row[arm], (*here, arm), add)
-            if outcome.get("type") == "generic":
-                _check_generic_row(row, here, outcome.get("measure"), add)
-    return problems
-
-
-def _check_counts(row: dict, here: KeyPath, add) -> None:
-    events, total = row.get("events"), row.get("total")
-    if _is_int(events) and _is_int(total) and events > total and total >= 1:
-        add((*here, "events"), f"events ({events}) cannot be more than total ({total})")
-
-
-def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
-    estimate, lower, upper = row.get("estimate"), row.get("ci_lower"), row.get("ci_upper")
-    has_se = row.get("se") is not None
-    if not has_se and (lower is None or upper is None):
-        add(here, "give either se, or both ci_lower and ci_upper")
-    if has_se and (lower is not None or upper is not None):
-        add(here, "give either se or a confidence interval, not both")
-    numbers = {
-        k: v
-        for k, v in (("estimate", estimate), ("ci_lower", lower), ("ci_upper", upper))
-        if _is_number(v)
-    }
-    if measure in RATIO_GENERIC_MEASURES:
-        for key, value in numbers.items():
-            if value <= 0:
-                add((*here, key), f"a {measure} must be greater than 0, got {value!r}")
-    if len(numbers) == 3 and not lower <= estimate <= upper:
-        add(
-            (*here, "estimate"),
-            f"the confidence interval {lower!r} to {upper!r} does not contain the estimate "
-            f"{estimate!r}",
-        )
-
-
-def _check_outcome_options(
-    outcome: dict, here: KeyPath, add, study_ids: set[str], studies: list
-) -> None:
-    if outcome.get("method") == "PETO" and outcome.get("measure", "RR") != "OR":
-        add((*here, "method"), "method PETO gives odds ratios: set measure: OR")
-    if outcome.get("method") == "GLMM":
-        if outcome.get("measure", "PLO") != "PLO":
-            add((*here, "method"), "method GLMM models logits: set measure: PLO")
-        if outcome.get("test") == "knha":
-            add((*here, "test"), "Knapp-Hartung is not available for the GLMM: use test: z")
-    subgroup = outcome.get("subgroup")
-    if isinstance(subgroup, str):
-        attributes = {key for s in studies if isinstance(s, dict) for key in s}
-        if subgroup not in attributes:
-            add((*here, "subgroup"), f"no study has an attribute '{subgroup}'")
-    sensitivity = outcome.get("sensitivity")
-    for s_index, analysis in enumerate(sensitivity if isinstance(sensitivity, list) else []):
-        excluded = analysis.get("exclude_studies") if isinstance(analysis, dict) else None
-        for e_index, study_id in enumerate(excluded if isinstance(excluded, list) else []):
-            if isinstance(study_id, str) and study_ids and study_id not in study_ids:
-                add(
-                    (*here, "sensitivity", s_index, "exclude_studies", e_index),
-                    f"unknown study '{study_id}'",
-                )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)

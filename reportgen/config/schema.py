@@ -11,15 +11,25 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-PROPORTION_MEASURES = ("PR", "PLO", "PLN", "PFT", "PAS")
-BINARY_MEASURES = ("OR", "RR", "RD")
-CONTINUOUS_MEASURES = ("MD", "SMD")
-RATIO_GENERIC_MEASURES = ("HR", "OR", "RR", "IRR")
-GENERIC_MEASURES = (*RATIO_GENERIC_MEASURES, "MD", "RD", "SMD")
-ESTIMATORS = ("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
-BINARY_METHODS = (*ESTIMATORS, "MH", "PETO")
-PROPORTION_METHODS = (*ESTIMATORS, "GLMM")
-TESTS = ("z", "knha")
+from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS
+
+# The allowed values come from the measure registry (``stats.measures``); the combinations of
+# measure, method and test that the registry refuses are checked in ``config.load.cross_check``.
+PROPORTION = OUTCOME_TYPES["proportion"]
+BINARY = OUTCOME_TYPES["binary"]
+CONTINUOUS = OUTCOME_TYPES["continuous"]
+GENERIC = OUTCOME_TYPES["generic"]
+ALL_METHODS = tuple(METHODS)
+
+
+def _choices(codes: tuple[str, ...]) -> str:
+    """'A, B or C' for field descriptions."""
+    return ", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else "".join(codes)
+
+
+def _of_scale(codes: tuple[str, ...], scale: str) -> tuple[str, ...]:
+    return tuple(code for code in codes if MEASURES[code].scale == scale)
+
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
@@ -170,8 +180,10 @@ class Sensitivity(_Strict):
     exclude_studies: list[Identifier] = Field(
         default_factory=list, description="Study ids to leave out."
     )
-    method: Literal[PROPORTION_METHODS] | None = Field(  # type: ignore[valid-type]
-        None, description="A different tau2 estimator (GLMM for proportions)."
+    method: Literal[ALL_METHODS] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="A different method: FE, a tau2 estimator, or MH, PETO or GLMM where the "
+        "outcome's type and measure allow it.",
     )
     test: Literal[TESTS] | None = Field(None, description="A different test.")  # type: ignore[valid-type]
 
@@ -214,11 +226,13 @@ class ProportionOutcome(_OutcomeBase):
     """Single-arm proportions (rates)."""
 
     type: Literal["proportion"] = Field(description="Single-arm rates.")
-    measure: Literal[PROPORTION_MEASURES] = Field(  # type: ignore[valid-type]
-        "PLO", description="Scale used for pooling, with metafor's names (PR, PLO, PLN, PFT, PAS)."
+    measure: Literal[PROPORTION.measures] = Field(  # type: ignore[valid-type]
+        PROPORTION.default_measure,
+        description="Scale used for pooling, with metafor's names "
+        f"({', '.join(PROPORTION.measures)}).",
     )
-    method: Literal[PROPORTION_METHODS] = Field(  # type: ignore[valid-type]
-        "REML",
+    method: Literal[PROPORTION.methods] = Field(  # type: ignore[valid-type]
+        PROPORTION.default_method,
         description="FE, a random-effects tau2 estimator (DL, REML, ML, PM, ...) or GLMM "
         "(binomial-normal model; with measure PLO).",
     )
@@ -229,11 +243,12 @@ class BinaryOutcome(_OutcomeBase):
     """Two-arm counts."""
 
     type: Literal["binary"] = Field(description="Events and totals in two arms.")
-    measure: Literal[BINARY_MEASURES] = Field(  # type: ignore[valid-type]
-        "RR", description="OR, RR or RD."
+    measure: Literal[BINARY.measures] = Field(  # type: ignore[valid-type]
+        BINARY.default_measure, description=f"{_choices(BINARY.measures)}."
     )
-    method: Literal[BINARY_METHODS] = Field(  # type: ignore[valid-type]
-        "REML", description="FE, MH, PETO (odds ratios only), or a random-effects estimator."
+    method: Literal[BINARY.methods] = Field(  # type: ignore[valid-type]
+        BINARY.default_method,
+        description="FE, MH, PETO (odds ratios only), or a random-effects estimator.",
     )
     data: list[BinaryRow] = Field(min_length=1, description="One row per study.")
 
@@ -242,10 +257,13 @@ class ContinuousOutcome(_OutcomeBase):
     """Two-arm means."""
 
     type: Literal["continuous"] = Field(description="Means, SDs and sizes in two arms.")
-    measure: Literal[CONTINUOUS_MEASURES] = Field(  # type: ignore[valid-type]
-        "MD", description="MD (mean difference) or SMD (Hedges' g)."
+    measure: Literal[CONTINUOUS.measures] = Field(  # type: ignore[valid-type]
+        CONTINUOUS.default_measure,
+        description=f"{_choices(CONTINUOUS.measures)} (MD: mean difference; SMD: Hedges' g).",
     )
-    method: Literal[ESTIMATORS] = Field("REML", description="FE or a random-effects estimator.")  # type: ignore[valid-type]
+    method: Literal[CONTINUOUS.methods] = Field(  # type: ignore[valid-type]
+        CONTINUOUS.default_method, description="FE or a random-effects estimator."
+    )
     data: list[ContinuousRow] = Field(min_length=1, description="One row per study.")
 
 
@@ -253,10 +271,13 @@ class GenericOutcome(_OutcomeBase):
     """Effects as papers report them (estimate with SE or CI)."""
 
     type: Literal["generic"] = Field(description="Estimates with SEs or confidence intervals.")
-    measure: Literal[GENERIC_MEASURES] = Field(  # type: ignore[valid-type]
-        description="HR, OR, RR, IRR (ratios) or MD, RD, SMD (differences)."
+    measure: Literal[GENERIC.measures] = Field(  # type: ignore[valid-type]
+        description=f"{', '.join(_of_scale(GENERIC.measures, 'ratio'))} (ratios) or "
+        f"{', '.join(_of_scale(GENERIC.measures, 'difference'))} (differences)."
     )
-    method: Literal[ESTIMATORS] = Field("REML", description="FE or a random-effects estimator.")  # type: ignore[valid-type]
+    method: Literal[GENERIC.methods] = Field(  # type: ignore[valid-type]
+        GENERIC.default_method, description="FE or a random-effects estimator."
+    )
     data: list[GenericRow] = Field(min_length=1, description="One row per study.")
 
 
@@ -264,7 +285,7 @@ Outcome = Annotated[
     ProportionOutcome | BinaryOutcome | ContinuousOutcome | GenericOutcome,
     Field(discriminator="type"),
 ]
-OUTCOME_TYPES = ("proportion", "binary", "continuous", "generic")
+OUTCOME_TYPE_CODES = tuple(OUTCOME_TYPES)
 
 
 class Question(_Strict):

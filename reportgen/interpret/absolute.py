@@ -5,6 +5,7 @@ summary-of-findings tables, Guyatt et al. 2013, J Clin Epidemiol 66:158-172)."""
 from __future__ import annotations
 
 from reportgen.stats.analysis import OutcomeResult
+from reportgen.stats.measures import measure_info
 
 
 def control_risk(result: OutcomeResult) -> float:
@@ -15,14 +16,10 @@ def control_risk(result: OutcomeResult) -> float:
 
 
 def treated_risk(control: float, effect: float, measure: str) -> float:
-    """Risk with treatment for a natural-scale ``effect``: RR x p0; OR x p0 / (1 - p0 + OR p0);
-    p0 + RD. Clipped to [0, 1]."""
-    if measure == "RR":
-        risk = effect * control
-    elif measure == "OR":
-        risk = effect * control / (1 - control + effect * control)
-    elif measure == "RD":
-        risk = control + effect
-    else:
+    """Risk with treatment for a natural-scale ``effect``, by the registry's ``absolute``
+    function: RR x p0; OR x p0 / (1 - p0 + OR p0); p0 + RD. Clipped to [0, 1]. ValueError for a
+    measure without one."""
+    absolute = measure_info(measure).absolute
+    if absolute is None:
         raise ValueError(f"no absolute effect for measure {measure!r}")
-    return min(1.0, max(0.0, risk))
+    return absolute(control, effect)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.stats.analysis import OutcomeResult
+from reportgen.stats.measures import measure_info
 
 LEVELS = ("very_low", "low", "moderate", "high")
 OPTIMAL_EVENTS = 300
@@ -51,9 +52,7 @@ def suggest(result: OutcomeResult, designs: list[str | None]) -> tuple[str, tupl
     if outcome.type == "proportion":
         imprecise = pooled.ci_upper - pooled.ci_lower > RATE_CI_WIDTH
     else:
-        from reportgen.present.format import MEASURES  # replaced by the measure registry
-
-        null = MEASURES[outcome.measure].null
+        null = measure_info(outcome.measure).null
         imprecise = pooled.ci_lower <= null <= pooled.ci_upper
     events = _events(result)
     if events is not None and events < OPTIMAL_EVENTS:

@@ -9,18 +9,12 @@ never "no difference".
 
 from __future__ import annotations
 
-import math
-
-from reportgen.present.format import MEASURES
 from reportgen.stats.analysis import OutcomeResult
+from reportgen.stats.measures import measure_info
 
-# Default thresholds of a small, moderate and large effect, by kind of measure: relative change
-# for ratios (0.10 = a 10% change), risk difference, and standardised mean difference (Cohen).
-DEFAULT_THRESHOLDS = {
-    "ratio": (0.10, 0.25, 0.50),
-    "RD": (0.01, 0.05, 0.10),
-    "SMD": (0.2, 0.5, 0.8),
-}
+# Default thresholds of a small, moderate and large effect are the registry's
+# (``Measure.thresholds``): relative change for ratios (0.10 = a 10% change), risk difference,
+# and standardised mean difference (Cohen).
 SIZES = ("trivial", "small", "moderate", "large")
 
 
@@ -30,25 +24,20 @@ def thresholds_for(result: OutcomeResult) -> tuple[float, float, float] | None:
     given = getattr(result.outcome, "thresholds", None)
     if given is not None:
         return (given.small, given.moderate, given.large)
-    measure = result.outcome.measure
-    if MEASURES[measure].scale == "ratio":
-        return DEFAULT_THRESHOLDS["ratio"]
-    return DEFAULT_THRESHOLDS.get(measure)
+    return measure_info(result.outcome.measure).thresholds
 
 
 def _distance(value: float, measure: str) -> float:
     """How far an effect is from no effect: relative change for ratios (both directions
-    measured alike on the log scale), absolute difference otherwise."""
-    if MEASURES[measure].scale == "ratio":
-        return math.exp(abs(math.log(value))) - 1
-    return abs(value)
+    measured alike on the log scale), absolute difference otherwise (``Measure.distance``)."""
+    return measure_info(measure).distance(value)
 
 
 def classify(result: OutcomeResult) -> tuple[str, str]:
     """(size, direction) of a comparative effect. Size: trivial, small, moderate, large, or
     uncertain when the CI includes no effect and an important one."""
     pooled, measure = result.pooled, result.outcome.measure
-    null = MEASURES[measure].null
+    null = measure_info(measure).null
     direction = "decrease" if pooled.estimate < null else "increase"
     limits = thresholds_for(result)
     crosses = pooled.ci_lower <= null <= pooled.ci_upper

@@ -28,7 +28,9 @@ from reportgen.present.format import (
 from reportgen.present.phrases import certainty_word, reasons_text
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
+from reportgen.stats.measures import displayed_measure, measure_info, method_info
 
+# One sentence per proportion measure of the registry (a test checks that they match).
 BACK_TRANSFORMS = {
     "PR": "Results are shown on the proportion scale directly.",
     "PLO": "Pooled logits were back-transformed to proportions with the inverse logit.",
@@ -64,13 +66,14 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
     paragraphs = []
     for (kind, measure, method, test), labels in groups.items():
         applies = "all outcomes" if len(groups) == 1 else join_words(labels)
-        name = MEASURES["PETO" if method == "PETO" else measure].name
+        shown = displayed_measure(measure, method)
+        name = MEASURES[shown].name
         text = (
             f"For {applies}, study results were expressed as the {name} (metafor measure "
-            f"{'PETO' if method == 'PETO' else measure}) and pooled with a "
+            f"{shown}) and pooled with a "
             f"{METHOD_NAMES[method]}, using the {TEST_NAMES[test]}. "
         )
-        if (kind == "proportion" and measure in ("PR", "PLO", "PLN")) or kind == "binary":
+        if kind in ("proportion", "binary") and measure_info(shown).zero_cell_correction:
             text += (
                 "Studies with a zero cell had 0.5 added to each cell of their table before "
                 "effect sizes were computed. "
@@ -85,7 +88,7 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
                 "error, the SE was derived from the interval's width divided by 2 \u00d7 "
                 "1.96, on the log scale for ratios."
             )
-        if method not in ("FE", "MH", "PETO"):
+        if method_info(method).random_effects:
             text += " " + PREDICTION_INTERVAL
         paragraphs.append(text)
     paragraphs.append(
@@ -236,7 +239,7 @@ def _unit(result: OutcomeResult) -> str:
     outcome = result.outcome
     if MEASURES[outcome.measure].scale == "proportion":
         return "%"
-    return MEASURES["PETO" if outcome.method == "PETO" else outcome.measure].short
+    return MEASURES[displayed_measure(outcome.measure, outcome.method)].short
 
 
 def _stats_rows(result: OutcomeResult, unit: str) -> list[tuple[str, str]]:
@@ -258,7 +261,7 @@ def _stats_rows(result: OutcomeResult, unit: str) -> list[tuple[str, str]]:
         ("H\u00b2", number(model.h2, 2) if model.h2 is not None else "not estimable"),
         ("Cochran's Q", f"{number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}"),
     ]
-    if result.outcome.method not in ("FE", "MH", "PETO") and model.tau2 is not None:
+    if method_info(result.outcome.method).random_effects and model.tau2 is not None:
         stats.insert(
             1,
             (
@@ -364,7 +367,7 @@ def figure_alt(result: OutcomeResult) -> str:
         f"{high_text}. Pooled estimate {est} (95% CI {effect_value(pooled.ci_lower, measure)} to "
         f"{effect_value(pooled.ci_upper, measure)})."
     )
-    if result.k > 1 and result.outcome.method not in ("FE", "MH", "PETO"):
+    if result.k > 1 and method_info(result.outcome.method).random_effects:
         text += (
             f" 95% prediction interval {effect_value(pooled.pi_lower, measure)} to "
             f"{effect_value(pooled.pi_upper, measure)}."

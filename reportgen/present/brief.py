@@ -11,6 +11,7 @@ from reportgen.present.format import MEASURES, effect_value, per_scale, percent,
 from reportgen.present.phrases import certainty_symbol, certainty_word, reasons_text
 from reportgen.present.statements import outcome_statement
 from reportgen.present.versions import VersionInfo
+from reportgen.stats.measures import displayed_measure
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,7 @@ def _row(finding: Finding, config: ReportConfig) -> BriefRow:
 
 def _effect_text(finding: Finding) -> str:
     pooled, outcome = finding.result.pooled, finding.result.outcome
-    measure = "PETO" if outcome.method == "PETO" else outcome.measure
-    display = MEASURES[measure]
+    display = MEASURES[displayed_measure(outcome.measure, outcome.method)]
     if display.scale == "proportion":
         return (
             f"{percent(pooled.estimate, 1)} ({percent(pooled.ci_lower, 1)} to "

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from reportgen.stats.measures import METHODS, measure_info
+
 if TYPE_CHECKING:
     from reportgen.stats.pooling import PoolResult
 
@@ -185,9 +187,9 @@ METHOD_NAMES = {
     "GLMM": "random-effects logistic regression (binomial-normal) model fitted by maximum "
     "likelihood with 7-point adaptive Gauss-Hermite quadrature (Stijnen et al. 2010)",
 }
-SHORT_METHOD_NAMES = {method: "Fixed effect" for method in ("FE", "MH", "PETO")} | {
-    method: "Random effects"
-    for method in ("DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB", "GLMM")
+SHORT_METHOD_NAMES = {
+    code: "Random effects" if method.random_effects else "Fixed effect"
+    for code, method in METHODS.items()
 }
 TEST_NAMES = {
     "z": "Wald-type z-test and normal-based 95% confidence interval",
@@ -198,31 +200,42 @@ TEST_NAMES = {
 
 @dataclass(frozen=True)
 class MeasureDisplay:
-    """How a measure is named and shown: ``scale`` is proportion, ratio or difference; ``null``
-    is the value of no effect (None for single-arm proportions)."""
+    """How a measure of the registry (``stats.measures``) is named and shown: ``name`` in
+    sentences, ``short`` in table headers and beside numbers. ``scale`` (proportion, ratio or
+    difference) and ``null`` (the value of no effect; None for single-arm proportions) are read
+    from the registry, not kept here."""
 
+    code: str
     name: str
     short: str
-    scale: str
-    null: float | None
+
+    @property
+    def scale(self) -> str:
+        return measure_info(self.code).scale
+
+    @property
+    def null(self) -> float | None:
+        return measure_info(self.code).null
 
 
+# Keyed by the registry's measure codes; a test checks that both hold the same codes.
 MEASURES = {
-    "PR": MeasureDisplay("raw proportion", "%", "proportion", None),
-    "PLO": MeasureDisplay("logit-transformed proportion", "%", "proportion", None),
-    "PLN": MeasureDisplay("log-transformed proportion", "%", "proportion", None),
-    "PAS": MeasureDisplay("arcsine square-root transformed proportion", "%", "proportion", None),
-    "PFT": MeasureDisplay(
-        "Freeman-Tukey double arcsine transformed proportion", "%", "proportion", None
-    ),
-    "OR": MeasureDisplay("odds ratio", "OR", "ratio", 1.0),
-    "PETO": MeasureDisplay("Peto odds ratio", "OR", "ratio", 1.0),
-    "RR": MeasureDisplay("risk ratio", "RR", "ratio", 1.0),
-    "HR": MeasureDisplay("hazard ratio", "HR", "ratio", 1.0),
-    "IRR": MeasureDisplay("incidence rate ratio", "IRR", "ratio", 1.0),
-    "RD": MeasureDisplay("risk difference", "RD", "difference", 0.0),
-    "MD": MeasureDisplay("mean difference", "MD", "difference", 0.0),
-    "SMD": MeasureDisplay("standardised mean difference (Hedges' g)", "SMD", "difference", 0.0),
+    display.code: display
+    for display in (
+        MeasureDisplay("PR", "raw proportion", "%"),
+        MeasureDisplay("PLO", "logit-transformed proportion", "%"),
+        MeasureDisplay("PLN", "log-transformed proportion", "%"),
+        MeasureDisplay("PFT", "Freeman-Tukey double arcsine transformed proportion", "%"),
+        MeasureDisplay("PAS", "arcsine square-root transformed proportion", "%"),
+        MeasureDisplay("HR", "hazard ratio", "HR"),
+        MeasureDisplay("OR", "odds ratio", "OR"),
+        MeasureDisplay("RR", "risk ratio", "RR"),
+        MeasureDisplay("IRR", "incidence rate ratio", "IRR"),
+        MeasureDisplay("MD", "mean difference", "MD"),
+        MeasureDisplay("RD", "risk difference", "RD"),
+        MeasureDisplay("SMD", "standardised mean difference (Hedges' g)", "SMD"),
+        MeasureDisplay("PETO", "Peto odds ratio", "OR"),
+    )
 }
 MEASURE_NAMES = {key: display.name for key, display in MEASURES.items()}
 

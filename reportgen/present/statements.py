@@ -24,6 +24,7 @@ from reportgen.present.format import (
 )
 from reportgen.present.phrases import reasons_text
 from reportgen.stats.analysis import OutcomeResult
+from reportgen.stats.measures import displayed_measure
 
 VERBS = {
     "increase": ("increases", "increase", "increase"),
@@ -111,7 +112,7 @@ def outcome_statement(finding: Finding, intervention: str | None) -> Statement:
             f"{scale:,} without it."
         )
     else:
-        name = MEASURES["PETO" if outcome.method == "PETO" else outcome.measure].name
+        name = MEASURES[displayed_measure(outcome.measure, outcome.method)].name
         numbers = (
             f"The {name} was {effect_value(pooled.estimate, outcome.measure)} (between "
             f"{effect_value(pooled.ci_lower, outcome.measure)} and "

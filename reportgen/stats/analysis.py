@@ -14,6 +14,7 @@ from reportgen.config.schema import Outcome, ReportConfig, Sensitivity
 from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable, outcome_table, participants_per_study
 from reportgen.stats.fitting import Fit, NaturalScale, fit_table, study_intervals
+from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult, pool
 from reportgen.stats.small_study import TestResult, TrimFill, begg_test, egger_test, trim_and_fill
 
@@ -239,7 +240,7 @@ def _small_study(main: Fit, outcome: Outcome) -> SmallStudy:
     yi, vi = main.effects.yi, main.effects.vi
     # Mantel-Haenszel, Peto and GLMM fits have no rma.uni equivalent: trim and fill uses an
     # inverse-variance model of the effect sizes instead (fixed effect, or REML for the GLMM).
-    method = {"MH": "FE", "PETO": "FE", "GLMM": "REML"}.get(outcome.method, outcome.method)
+    method = METHODS[outcome.method].small_study_method or outcome.method
     trimfill = trim_and_fill(yi, vi, method)
     values = main.natural(
         [

@@ -5,6 +5,7 @@ The unit that the main analysis, subgroups, leave-one-out and sensitivity analys
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from reportgen.stats.effects import (
 )
 from reportgen.stats.glmm import fit_glmm
 from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
+from reportgen.stats.measures import METHODS, combination_problems, displayed_measure
 from reportgen.stats.pooling import CONFIDENCE_LEVEL, PoolResult, pool
 
 
@@ -50,42 +52,96 @@ class Fit:
         return to_natural(values, self.effects.measure, self.back_transform_n if n is None else n)
 
 
-def effect_sizes(table: OutcomeTable, measure: str, method: str) -> EffectSizes:
-    """Per-study (yi, vi) for any outcome type."""
-    if table.type == "proportion":
-        return proportion_effects(table["events"], table["total"], measure)
-    if table.type == "binary":
-        arms = (table["events_1"], table["total_1"], table["events_2"], table["total_2"])
-        return peto_effects(*arms) if method == "PETO" else binary_effects(*arms, measure)
-    if table.type == "continuous":
-        return continuous_effects(
-            table["mean_1"],
-            table["sd_1"],
-            table["n_1"],
-            table["mean_2"],
-            table["sd_2"],
-            table["n_2"],
-            measure,
-        )
+def _proportion_effects(table: OutcomeTable, measure: str) -> EffectSizes:
+    return proportion_effects(table["events"], table["total"], measure)
+
+
+def _binary_effects(table: OutcomeTable, measure: str) -> EffectSizes:
+    arms = (table["events_1"], table["total_1"], table["events_2"], table["total_2"])
+    return peto_effects(*arms) if measure == "PETO" else binary_effects(*arms, measure)
+
+
+def _continuous_effects(table: OutcomeTable, measure: str) -> EffectSizes:
+    return continuous_effects(
+        table["mean_1"],
+        table["sd_1"],
+        table["n_1"],
+        table["mean_2"],
+        table["sd_2"],
+        table["n_2"],
+        measure,
+    )
+
+
+def _generic_effects(table: OutcomeTable, measure: str) -> EffectSizes:
     return generic_effects(
         table["estimate"], table["se"], table["ci_lower"], table["ci_upper"], measure
     )
 
 
+# The effect-size function of each outcome type (``stats.measures.OUTCOME_TYPES``).
+EFFECT_SIZES: dict[str, Callable[[OutcomeTable, str], EffectSizes]] = {
+    "proportion": _proportion_effects,
+    "binary": _binary_effects,
+    "continuous": _continuous_effects,
+    "generic": _generic_effects,
+}
+
+
+def effect_sizes(table: OutcomeTable, measure: str, method: str) -> EffectSizes:
+    """Per-study (yi, vi) for any outcome type, on the measure the method fits
+    (``displayed_measure``: Peto log odds ratios for PETO)."""
+    return EFFECT_SIZES[table.type](table, displayed_measure(measure, method))
+
+
+def _arms(table: OutcomeTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    return table["events_1"], table["total_1"], table["events_2"], table["total_2"]
+
+
+def _fit_uni(table: OutcomeTable, effects: EffectSizes, method: str, test: str) -> PoolResult:
+    return pool(effects.yi, effects.vi, method=method, test=test)
+
+
+def _fit_mh(table: OutcomeTable, effects: EffectSizes, method: str, test: str) -> PoolResult:
+    return mantel_haenszel(*_arms(table), effects.measure)
+
+
+def _fit_peto(table: OutcomeTable, effects: EffectSizes, method: str, test: str) -> PoolResult:
+    return peto(*_arms(table))
+
+
+def _fit_glmm(table: OutcomeTable, effects: EffectSizes, method: str, test: str) -> PoolResult:
+    return fit_glmm(table["events"], table["total"])
+
+
+# The fitter of each ``Method.fitter`` key: rma.uni, rma.mh, rma.peto, rma.glmm.
+FITTERS: dict[str, Callable[[OutcomeTable, EffectSizes, str, str], PoolResult]] = {
+    "uni": _fit_uni,
+    "mh": _fit_mh,
+    "peto": _fit_peto,
+    "glmm": _fit_glmm,
+}
+
+
+def check_combination(type_code: str, measure: str, method: str, test: str) -> None:
+    """Options checked on entry: AnalysisError if the registry does not allow fitting
+    ``measure`` data of ``type_code`` by ``method`` with ``test`` (config validation refuses
+    these first; this guards direct callers, e.g. a GLMM fit would otherwise be back-transformed
+    with another measure's inverse)."""
+    for mismatch in combination_problems(type_code, measure, method, test):
+        allowed = ", ".join(mismatch.allowed)
+        value = {"measure": measure, "method": method, "test": test}[mismatch.key]
+        raise AnalysisError(
+            f"{type_code} outcome with measure {measure}, method {method}, test {test}: "
+            f"{mismatch.key} {value} is not possible; allowed: {allowed or 'none'}"
+        )
+
+
 def fit_table(table: OutcomeTable, measure: str, method: str, test: str) -> Fit:
     """Effect sizes and pooled model of a table, with the pooled values back-transformed."""
+    check_combination(table.type, measure, method, test)
     effects = effect_sizes(table, measure, method)
-    if method == "MH":
-        arms = (table["events_1"], table["total_1"], table["events_2"], table["total_2"])
-        model = mantel_haenszel(*arms, measure)
-    elif method == "PETO":
-        model = peto(table["events_1"], table["total_1"], table["events_2"], table["total_2"])
-    elif method == "GLMM":
-        if table.type != "proportion":
-            raise AnalysisError("method GLMM is available for proportion outcomes only")
-        model = fit_glmm(table["events"], table["total"])
-    else:
-        model = pool(effects.yi, effects.vi, method=method, test=test)
+    model = FITTERS[METHODS[method].fitter](table, effects, method, test)
     n = harmonic_mean(table["total"]) if measure == "PFT" else None
     values = to_natural(
         [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper],

@@ -19,10 +19,11 @@ import numpy as np
 from scipy.special import chdtrc, ndtr, ndtri, stdtr, stdtrit
 
 from reportgen.errors import AnalysisError
-from reportgen.stats.tau2 import ESTIMATORS, Buffers, estimate_tau2, q_profile_interval
+from reportgen.stats.measures import ESTIMATORS, TESTS
+from reportgen.stats.tau2 import Buffers, estimate_tau2, q_profile_interval
 
 METHODS = ESTIMATORS
-TESTS = ("z", "knha")
+# TESTS: re-exported from the registry.
 CONFIDENCE_LEVEL = 0.95
 
 

@@ -14,9 +14,9 @@ import threading
 import numpy as np
 
 from reportgen.errors import AnalysisError
+from reportgen.stats.measures import ESTIMATORS
 from reportgen.stats.rootfind import R_DEFAULT_TOLERANCE, zeroin
 
-ESTIMATORS = ("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
 # metafor's control defaults (rma.uni): threshold and iteration cap of Fisher scoring, and the
 # tolerance by which the likelihood at tau2 = 0 must win before a fit is reset to 0.
 THRESHOLD = 1e-5

@@ -11,6 +11,7 @@ import numpy as np
 
 from reportgen.present.format import MEASURES, number
 from reportgen.stats.analysis import OutcomeResult, StudyResult
+from reportgen.stats.measures import method_info
 
 MAX_MARKER_AREA = 160.0  # points^2 for the heaviest study
 MIN_MARKER_AREA = 10.0
@@ -55,10 +56,8 @@ def forest_layout(result: OutcomeResult) -> ForestLayout:
             diamonds.append(y)
             y -= 1.4
     shift = -y  # put the last study row at 1, as a plain plot has it
-    has_prediction = result.model.tau2 is not None and result.outcome.method not in (
-        "FE",
-        "MH",
-        "PETO",
+    has_prediction = (
+        result.model.tau2 is not None and method_info(result.outcome.method).random_effects
     )
     return ForestLayout(
         tuple(r + shift for r in study_rows),

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from reportgen.stats.effects.common import ZERO_CELL_ADDITION, EffectSizes
+from reportgen.stats.measures import OUTCOME_TYPES
 
-BINARY_MEASURES = ("OR", "RR", "RD")
+BINARY_MEASURES = OUTCOME_TYPES["binary"].measures
 
 
 def _cells(events_1, total_1, events_2, total_2):
@@ -51,9 +52,11 @@ def binary_effects(events_1, total_1, events_2, total_2, measure: str) -> Effect
     elif measure == "RR":
         yi = np.log(p1) - np.log(p2)
         vi = 1 / a - 1 / n1 + 1 / c - 1 / n2
-    else:
+    elif measure == "RD":
         yi = p1 - p2
         vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+    else:
+        raise NotImplementedError(f"no effect-size formula for binary measure {measure!r}")
     return EffectSizes(measure, yi, vi, corrected)
 
 

@@ -12,8 +12,9 @@ import numpy as np
 from scipy.special import gammaln
 
 from reportgen.stats.effects.common import EffectSizes
+from reportgen.stats.measures import OUTCOME_TYPES
 
-CONTINUOUS_MEASURES = ("MD", "SMD")
+CONTINUOUS_MEASURES = OUTCOME_TYPES["continuous"].measures
 
 
 def hedges_correction(m: np.ndarray) -> np.ndarray:
@@ -38,9 +39,11 @@ def continuous_effects(mean_1, sd_1, n_1, mean_2, sd_2, n_2, measure: str) -> Ef
     m2, s2, n2 = (np.asarray(x, dtype=float) for x in (mean_2, sd_2, n_2))
     if measure == "MD":
         yi, vi = m1 - m2, s1**2 / n1 + s2**2 / n2
-    else:
+    elif measure == "SMD":
         m = n1 + n2 - 2
         pooled_sd = np.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / m)
         yi = hedges_correction(m) * (m1 - m2) / pooled_sd
         vi = 1 / n1 + 1 / n2 + yi**2 / (2 * (n1 + n2))
+    else:
+        raise NotImplementedError(f"no effect-size formula for continuous measure {measure!r}")
     return EffectSizes(measure, yi, vi, np.zeros(yi.shape, dtype=bool))

@@ -7,7 +7,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
-from reportgen.stats.effects.common import RATIO_MEASURES, EffectSizes
+from reportgen.stats.effects.common import EffectSizes
+from reportgen.stats.measures import MEASURES, OUTCOME_TYPES
+
+GENERIC_MEASURES = OUTCOME_TYPES["generic"].measures
 
 Z_975 = float(ndtri(0.975))  # 1.959964: the issue's SE = (log upper - log lower) / (2 x 1.959964)
 
@@ -17,17 +20,19 @@ def generic_effects(estimate, se, ci_lower, ci_upper, measure: str) -> EffectSiz
 
     Ratio measures: yi = log(estimate); SE from the CI is (log upper - log lower) / (2 z_0.975); a
     given SE is taken to be on the log scale, as papers and RevMan report it. Difference measures:
-    yi = estimate and SE = (upper - lower) / (2 z_0.975).
+    yi = estimate and SE = (upper - lower) / (2 z_0.975). The analysis scale is the registry's
+    (``Measure.to_analysis``): log for ratios, identity for differences.
     """
+    if measure not in GENERIC_MEASURES:
+        raise ValueError(
+            f"Invalid measure {measure!r}; must be one of {', '.join(GENERIC_MEASURES)}"
+        )
+    to_analysis = MEASURES[measure].to_analysis
     est = np.asarray(estimate, dtype=float)
     se = np.asarray(se, dtype=float)
     lower = np.asarray(ci_lower, dtype=float)
     upper = np.asarray(ci_upper, dtype=float)
-    if measure in RATIO_MEASURES:
-        yi = np.log(est)
-        se_from_ci = (np.log(upper) - np.log(lower)) / (2 * Z_975)
-    else:
-        yi = est
-        se_from_ci = (upper - lower) / (2 * Z_975)
+    yi = to_analysis(est)
+    se_from_ci = (to_analysis(upper) - to_analysis(lower)) / (2 * Z_975)
     standard_error = np.where(np.isnan(se), se_from_ci, se)
     return EffectSizes(measure, yi, standard_error**2, np.zeros(yi.shape, dtype=bool))

@@ -15,16 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from reportgen.stats.effects.common import (
-    ZERO_CELL_ADDITION,
-    EffectSizes,
-    freeman_tukey,
-    inverse_freeman_tukey,
-    to_proportion,
-)
+from reportgen.stats.effects.common import ZERO_CELL_ADDITION, EffectSizes
+from reportgen.stats.measures import MEASURES, OUTCOME_TYPES
+from reportgen.stats.transforms import freeman_tukey, inverse_freeman_tukey
 
-# The back-transformations live in ``common`` (``to_natural`` needs them, and common imports
-# nothing from the measure modules); they stay importable from here, where they are documented.
 __all__ = [
     "freeman_tukey",
     "harmonic_mean",
@@ -32,8 +26,7 @@ __all__ = [
     "proportion_effects",
     "to_proportion",
 ]
-
-_CORRECTED_MEASURES = frozenset({"PR", "PLO", "PLN"})
+PROPORTION_MEASURES = OUTCOME_TYPES["proportion"].measures
 
 
 def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> EffectSizes:
@@ -48,11 +41,13 @@ def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> 
     """
     x = np.asarray(events, dtype=float)
     n = np.asarray(totals, dtype=float)
-    if measure not in ("PR", "PLO", "PLN", "PAS", "PFT"):
-        raise ValueError(f"Invalid measure {measure!r}; must be one of PR, PLO, PLN, PAS, PFT")
+    if measure not in PROPORTION_MEASURES:
+        raise ValueError(
+            f"Invalid measure {measure!r}; must be one of {', '.join(PROPORTION_MEASURES)}"
+        )
     non_events = n - x
     corrected = (x == 0) | (non_events == 0)
-    if measure in _CORRECTED_MEASURES:
+    if MEASURES[measure].zero_cell_correction:
         x = np.where(corrected, x + ZERO_CELL_ADDITION, x)
         non_events = np.where(corrected, non_events + ZERO_CELL_ADDITION, non_events)
         n = x + non_events
@@ -67,12 +62,30 @@ def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> 
         yi, vi = np.log(p), 1 / x - 1 / n
     elif measure == "PAS":
         yi, vi = np.arcsin(np.sqrt(p)), 1 / (4 * n)
-    else:  # PFT
+    elif measure == "PFT":
         yi = 0.5 * (np.arcsin(np.sqrt(x / (n + 1))) + np.arcsin(np.sqrt((x + 1) / (n + 1))))
         vi = 1 / (4 * n + 2)
+    else:
+        raise NotImplementedError(f"no effect-size formula for proportion measure {measure!r}")
     return EffectSizes(measure, yi, vi, corrected)
 
 
 def harmonic_mean(values: np.ndarray) -> float:
     """Harmonic mean: the sample size ``transf.ipft.hm`` uses to back-transform pooled PFT."""
     return float(1.0 / np.mean(1.0 / np.asarray(values, dtype=float)))
+
+
+def to_proportion(
+    values: float | np.ndarray, measure: str, n: float | np.ndarray | None = None
+) -> np.ndarray:
+    """Back-transform values on the analysis scale of ``measure`` to proportions in [0, 1], by
+    the registry's back-transformation (``stats.measures``).
+
+    PLO: inverse logit; PLN: exp; PAS: sin(x)^2 with x clipped to [0, pi/2] (``transf.iarcsin``);
+    PFT: Miller's inverse with sample size ``n`` (required); PR: identity. Results are clipped to
+    [0, 1] because a proportion outside it has no meaning: a Wald interval for PR or an exp(log p)
+    bound above 1 is shown as 0% or 100%. ValueError for a measure that is not a proportion.
+    """
+    if measure not in PROPORTION_MEASURES:
+        raise ValueError(f"Invalid measure {measure!r}")
+    return MEASURES[measure].to_natural(values, n)
