@@ -319,7 +319,10 @@ def _subgroups(config: ReportConfig, outcome: Outcome, table: OutcomeTable) -> S
     """A separate model per value of the attribute (each with its own tau2), and the test for
     subgroup differences: Q of a fixed-effect fit to the subgroup estimates (Borenstein et al.
     2009, Introduction to Meta-Analysis, ch. 19; Cochrane Handbook 10.11.3.1)."""
-    shown = _group_labels(config, table, outcome.subgroup)
+    variable = outcome.subgroup
+    if variable is None:
+        raise ValueError(f"outcome {outcome.id!r} has no subgroup variable")
+    shown = _group_labels(config, table, variable)
     labels = list(dict.fromkeys(shown))
     groups = tuple(
         _sub_result(
@@ -334,10 +337,10 @@ def _subgroups(config: ReportConfig, outcome: Outcome, table: OutcomeTable) -> S
     estimates = np.array([g.model.estimate for g in groups])
     variances = np.array([g.model.se**2 for g in groups])
     if len(groups) < 2:
-        return Subgroups(outcome.subgroup, groups, 0.0, 0, 1.0)
+        return Subgroups(variable, groups, 0.0, 0, 1.0)
     between = pool(estimates, variances, method="FE")
     return Subgroups(
-        outcome.subgroup, groups, between.q, between.q_df, float(chdtrc(between.q_df, between.q))
+        variable, groups, between.q, between.q_df, float(chdtrc(between.q_df, between.q))
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 ZERO_CELL_ADDITION = 0.5
 # Measures pooled on the log scale and shown on their natural (ratio) scale.
@@ -25,7 +26,7 @@ class EffectSizes:
     corrected: np.ndarray
 
 
-def to_natural(values, measure: str, n=None) -> np.ndarray:
+def to_natural(values: ArrayLike, measure: str, n: float | np.ndarray | None = None) -> np.ndarray:
     """Values on the analysis scale of ``measure`` -> the scale readers see.
 
     Ratio measures (OR, RR, HR, IRR, Peto OR): exp. Proportions: see ``to_proportion`` (``n`` is
@@ -35,7 +36,8 @@ def to_natural(values, measure: str, n=None) -> np.ndarray:
 
     v = np.asarray(values, dtype=float)
     if measure in RATIO_MEASURES:
-        return np.exp(v)
+        ratio: np.ndarray = np.exp(v)
+        return ratio
     if measure in PROPORTION_MEASURES:
         return to_proportion(v, measure, n)
     return v

@@ -108,4 +108,5 @@ def to_proportion(
         p = inverse_freeman_tukey(v, n)
     else:
         raise ValueError(f"Invalid measure {measure!r}")
-    return np.clip(p, 0.0, 1.0)
+    proportion: np.ndarray = np.clip(p, 0.0, 1.0)
+    return proportion
