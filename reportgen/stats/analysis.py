@@ -5,7 +5,7 @@ small-study tests. Pure computation: takes a validated config, returns frozen re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.special import chdtrc
@@ -13,17 +13,25 @@ from scipy.special import chdtrc
 from reportgen.config.schema import Outcome, ReportConfig, Sensitivity
 from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable, outcome_table, participants_per_study
+from reportgen.stats.display import Table, short, table
 from reportgen.stats.fitting import Fit, NaturalScale, fit_table, study_intervals
+from reportgen.stats.frozen import FrozenResult, dataclass_dict, freeze
 from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult, pool
 from reportgen.stats.small_study import TestResult, TrimFill, begg_test, egger_test, trim_and_fill
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LEAVE_ONE_OUT_MIN_K = 3
 
 
 @dataclass(frozen=True)
-class StudyResult:
-    """One study's effect size, its 95% CI on the natural scale and its weight (percent)."""
+class StudyResult(FrozenResult):
+    """One study's effect size, its 95% CI on the natural scale and its weight (percent).
+
+    ``data`` is the study's row as given, read-only (a ``FrozenDict``, nested values too).
+    """
 
     id: str
     label: str
@@ -36,9 +44,12 @@ class StudyResult:
     ci_upper: float
     zero_cell_corrected: bool
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", freeze(self.data))
+
 
 @dataclass(frozen=True)
-class SubResult:
+class SubResult(FrozenResult):
     """A model fitted to part of the studies (a subgroup, an omitted study, a re-analysis)."""
 
     label: str
@@ -48,16 +59,19 @@ class SubResult:
 
 
 @dataclass(frozen=True)
-class Subgroups:
+class Subgroups(FrozenResult):
     variable: str
     groups: tuple[SubResult, ...]
     q_between: float
     q_between_df: int
     q_between_p: float
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", tuple(self.groups))
+
 
 @dataclass(frozen=True)
-class SmallStudy:
+class SmallStudy(FrozenResult):
     egger: TestResult
     begg: TestResult
     trimfill: TrimFill
@@ -65,7 +79,7 @@ class SmallStudy:
 
 
 @dataclass(frozen=True)
-class OutcomeResult:
+class OutcomeResult(FrozenResult):
     """Everything computed for one outcome."""
 
     outcome: Outcome
@@ -82,21 +96,143 @@ class OutcomeResult:
     notes: tuple[str, ...]
     study_groups: tuple[str, ...] = ()  # each study's subgroup value, when subgroups were fitted
 
+    def __post_init__(self) -> None:
+        for name in ("studies", "leave_one_out", "sensitivity", "notes", "study_groups"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
     @property
     def k(self) -> int:
         return self.model.k
 
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, ``k`` and the nested results as JSON-safe plain data (NaN and infinite
+        values as None); ``outcome`` is the outcome's config as ``model_dump(mode="json")``."""
+        return {"k": self.k, **dataclass_dict(self)}
+
+    def __repr__(self) -> str:
+        model, pooled = self.model, self.pooled
+        i2 = "None" if model.i2 is None else f"{model.i2:.1f}%"
+        return (
+            f"OutcomeResult(id={self.outcome.id!r}, measure={self.outcome.measure!r}, "
+            f"k={self.k}, method={model.method!r}, pooled={short(pooled.estimate)} "
+            f"[{short(pooled.ci_lower)}, {short(pooled.ci_upper)}], "
+            f"tau2={short(model.tau2)}, I2={i2})"
+        )
+
+    def _table(self) -> Table:
+        rows: list[tuple[str, tuple[Any, ...]]] = [
+            (
+                s.id,
+                (s.label, s.yi, s.vi, s.weight, s.estimate, s.ci_lower, s.ci_upper),
+            )
+            for s in self.studies
+        ]
+        model, pooled = self.model, self.pooled
+        rows.append(
+            (
+                "pooled",
+                (
+                    None,
+                    model.estimate,
+                    model.se**2,
+                    100.0,
+                    pooled.estimate,
+                    pooled.ci_lower,
+                    pooled.ci_upper,
+                ),
+            )
+        )
+        columns = ("label", "yi", "vi", "weight", "estimate", "ci_lower", "ci_upper")
+        return table("study", columns, rows)
+
+    def summary(self) -> pd.DataFrame:
+        """A tidy DataFrame, one row per study and a last row ``pooled``: the effect size and
+        sampling variance on the analysis scale (``yi``, ``vi``), the weight in percent, and the
+        estimate with its 95% CI on the natural scale (as in the forest plot)."""
+        frame = self._table().frame()
+        frame.attrs.update(outcome=self.outcome.id, measure=self.outcome.measure)
+        return frame
+
+    def _repr_html_(self) -> str:
+        return self._table().html(
+            f"OutcomeResult(id={self.outcome.id}, measure={self.outcome.measure})"
+        )
+
 
 @dataclass(frozen=True)
-class ReportResults:
+class ReportResults(FrozenResult):
     """The results of every outcome, in config order, and totals across the review."""
 
     outcomes: tuple[OutcomeResult, ...]
     study_count: int
     participant_count: int
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outcomes", tuple(self.outcomes))
+
     def outcome(self, outcome_id: str) -> OutcomeResult:
         return next(r for r in self.outcomes if r.outcome.id == outcome_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every outcome's results (``OutcomeResult.to_dict``) and the totals, as JSON-safe
+        plain data."""
+        return dataclass_dict(self)
+
+    def __repr__(self) -> str:
+        ids = tuple(r.outcome.id for r in self.outcomes)
+        return (
+            f"ReportResults(outcomes={ids!r}, study_count={self.study_count}, "
+            f"participant_count={self.participant_count})"
+        )
+
+    def _table(self) -> Table:
+        columns = (
+            "k",
+            "measure",
+            "method",
+            "test",
+            "estimate",
+            "ci_lower",
+            "ci_upper",
+            "pi_lower",
+            "pi_upper",
+            "p_value",
+            "tau2",
+            "i2",
+        )
+        rows = [
+            (
+                r.outcome.id,
+                (
+                    r.k,
+                    r.outcome.measure,
+                    r.model.method,
+                    r.model.test,
+                    r.pooled.estimate,
+                    r.pooled.ci_lower,
+                    r.pooled.ci_upper,
+                    r.pooled.pi_lower,
+                    r.pooled.pi_upper,
+                    r.model.p_value,
+                    r.model.tau2,
+                    r.model.i2,
+                ),
+            )
+            for r in self.outcomes
+        ]
+        return table("outcome", columns, rows)
+
+    def summary(self) -> pd.DataFrame:
+        """A DataFrame with one row per outcome: k, measure, method and test, the pooled
+        estimate with its 95% CI and prediction interval on the natural scale, and the p-value,
+        tau2 and I2 (percent) of the model."""
+        return self._table().frame()
+
+    def _repr_html_(self) -> str:
+        return self._table().html(
+            f"ReportResults(study_count={self.study_count}, "
+            f"participant_count={self.participant_count})"
+        )
 
 
 def analyse(config: ReportConfig) -> ReportResults:
@@ -184,7 +320,10 @@ def _subgroups(config: ReportConfig, outcome: Outcome, table: OutcomeTable) -> S
     """A separate model per value of the attribute (each with its own tau2), and the test for
     subgroup differences: Q of a fixed-effect fit to the subgroup estimates (Borenstein et al.
     2009, Introduction to Meta-Analysis, ch. 19; Cochrane Handbook 10.11.3.1)."""
-    shown = _group_labels(config, table, outcome.subgroup)
+    variable = outcome.subgroup
+    if variable is None:
+        raise ValueError(f"outcome {outcome.id!r} has no subgroup variable")
+    shown = _group_labels(config, table, variable)
     labels = list(dict.fromkeys(shown))
     groups = tuple(
         _sub_result(
@@ -199,10 +338,10 @@ def _subgroups(config: ReportConfig, outcome: Outcome, table: OutcomeTable) -> S
     estimates = np.array([g.model.estimate for g in groups])
     variances = np.array([g.model.se**2 for g in groups])
     if len(groups) < 2:
-        return Subgroups(outcome.subgroup, groups, 0.0, 0, 1.0)
+        return Subgroups(variable, groups, 0.0, 0, 1.0)
     between = pool(estimates, variances, method="FE")
     return Subgroups(
-        outcome.subgroup, groups, between.q, between.q_df, float(chdtrc(between.q_df, between.q))
+        variable, groups, between.q, between.q_df, float(chdtrc(between.q_df, between.q))
     )
 
 

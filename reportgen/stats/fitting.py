@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
 from reportgen.errors import AnalysisError
@@ -48,7 +49,7 @@ class Fit:
     pooled: NaturalScale
     back_transform_n: float | None  # harmonic mean sample size used for PFT, else None
 
-    def natural(self, values, n=None) -> np.ndarray:
+    def natural(self, values: ArrayLike, n: float | np.ndarray | None = None) -> np.ndarray:
         return to_natural(values, self.effects.measure, self.back_transform_n if n is None else n)
 
 

@@ -15,6 +15,7 @@ the typical within-study variance of the logits (as metafor reports them).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import minimize_scalar
 from scipy.special import chdtrc, expit, gammaln, ndtr, ndtri
 
@@ -32,10 +33,13 @@ SEARCH_TOLERANCE = 1e-10
 
 def _log_binomial(x: np.ndarray, n: np.ndarray, eta: np.ndarray) -> np.ndarray:
     """log P(x | n, expit(eta)) without the binomial coefficient, stable for any eta."""
-    return -x * np.logaddexp(0.0, -eta) - (n - x) * np.logaddexp(0.0, eta)
+    log_p: np.ndarray = -x * np.logaddexp(0.0, -eta) - (n - x) * np.logaddexp(0.0, eta)
+    return log_p
 
 
-def _conditional_modes(x, n, mu, tau) -> tuple[np.ndarray, np.ndarray]:
+def _conditional_modes(
+    x: np.ndarray, n: np.ndarray, mu: float, tau: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Each study's mode of log f(x | u) + log phi(u) (Newton; the function is concave) and the
     quadrature scale 1 / sqrt(-second derivative) there."""
     u = np.zeros_like(x)
@@ -64,7 +68,7 @@ def log_likelihood(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> float
     return constant + float(np.sum(np.log(scales) + np.logaddexp.reduce(terms, axis=1)))
 
 
-def _best_mu(x, n, tau: float, start: float) -> tuple[float, float]:
+def _best_mu(x: np.ndarray, n: np.ndarray, tau: float, start: float) -> tuple[float, float]:
     result = minimize_scalar(
         lambda mu: -log_likelihood(x, n, mu, tau),
         bracket=(start - 1, start + 1),
@@ -73,7 +77,7 @@ def _best_mu(x, n, tau: float, start: float) -> tuple[float, float]:
     return float(result.x), -float(result.fun)
 
 
-def fit_glmm(events, totals) -> PoolResult:
+def fit_glmm(events: ArrayLike, totals: ArrayLike) -> PoolResult:
     """Maximum-likelihood fit of the binomial-normal model; z-test and 95% CI for mu (logit)."""
     x = np.asarray(events, dtype=float)
     n = np.asarray(totals, dtype=float)
@@ -148,7 +152,7 @@ def _log_binomial_saturated(x: np.ndarray, n: np.ndarray) -> float:
     return float(np.sum(terms))
 
 
-def _standard_error(x, n, mu: float, tau: float) -> float:
+def _standard_error(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> float:
     """SE of mu from the inverse observed information of (tau, mu), by central differences;
     at tau = 0 (boundary) from the information about mu alone."""
     h_mu = 1e-4
@@ -163,7 +167,7 @@ def _standard_error(x, n, mu: float, tau: float) -> float:
     point = np.array([tau, mu])
     steps = np.array([h_tau, h_mu])
 
-    def f(p):
+    def f(p: np.ndarray) -> float:
         return log_likelihood(x, n, p[1], p[0])
 
     hessian = np.empty((2, 2))

@@ -12,6 +12,7 @@ studies with no events (or only events) in both arms left out of Q.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import chdtrc, ndtr, ndtri
 
 from reportgen.errors import AnalysisError
@@ -70,7 +71,9 @@ def _result(
     )
 
 
-def mantel_haenszel(events_1, total_1, events_2, total_2, measure: str) -> PoolResult:
+def mantel_haenszel(
+    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike, measure: str
+) -> PoolResult:
     """Mantel-Haenszel pooled log OR, log RR or RD of arm 1 against arm 2 (z-test)."""
     a = np.asarray(events_1, dtype=float)
     n1 = np.asarray(total_1, dtype=float)
@@ -115,7 +118,9 @@ def mantel_haenszel(events_1, total_1, events_2, total_2, measure: str) -> PoolR
     return _result("MH", a.size, estimate, float(np.sqrt(variance)), weights, *heterogeneity)
 
 
-def peto(events_1, total_1, events_2, total_2) -> PoolResult:
+def peto(
+    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike
+) -> PoolResult:
     """Peto's pooled log odds ratio: sum(O - E) / sum(V), SE = 1/sqrt(sum V) (z-test)."""
     a = np.asarray(events_1, dtype=float)
     n1 = np.asarray(total_1, dtype=float)
@@ -137,6 +142,7 @@ def peto(events_1, total_1, events_2, total_2) -> PoolResult:
     )
     keep = ~double_zero(a, n1, c, n2)
     k_q = int(peto_effects(a[keep], n1[keep], c[keep], n2[keep]).yi.size)
+    heterogeneity: tuple[float, int, float | None, float, float]
     if k_q > 1:
         df = k_q - 1
         heterogeneity = (

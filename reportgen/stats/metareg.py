@@ -16,16 +16,19 @@ from reportgen.stats.tau2 import LL0_TOLERANCE, MAX_ITERATIONS, TAU2_MAX_DEFAULT
 def _projection(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     W = np.diag(w)
     XtWX_inv = np.linalg.inv(X.T @ W @ X)
-    return W - W @ X @ XtWX_inv @ X.T @ W
+    projection: np.ndarray = W - W @ X @ XtWX_inv @ X.T @ W
+    return projection
 
 
-def _residual_q(y, v, X, tau2) -> float:
+def _residual_q(y: np.ndarray, v: np.ndarray, X: np.ndarray, tau2: float) -> float:
     P = _projection(X, 1 / (v + tau2))
     return float(y @ P @ y)
 
 
 def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> float:
     """Residual tau2 of ``y ~ X`` by ``method``, as ``rma.uni(yi, vi, mods = ...)``."""
+    k: int
+    p: int
     k, p = X.shape
     if method == "FE":
         return 0.0
@@ -74,7 +77,7 @@ def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) ->
     return max(0.0, tau2)
 
 
-def _log_likelihood(y, v, X, tau2: float, method: str) -> float:
+def _log_likelihood(y: np.ndarray, v: np.ndarray, X: np.ndarray, tau2: float, method: str) -> float:
     w = 1 / (v + tau2)
     value = -0.5 * np.log(v + tau2).sum() - 0.5 * _residual_q(y, v, X, tau2)
     if method == "REML":

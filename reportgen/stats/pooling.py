@@ -14,13 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import chdtrc, ndtr, ndtri, stdtr, stdtrit
 
 from reportgen.errors import AnalysisError
+from reportgen.stats.display import Table, short, table
+from reportgen.stats.frozen import FloatArray, FrozenResult, plain, readonly_array, readonly_new
 from reportgen.stats.measures import ESTIMATORS, TESTS
 from reportgen.stats.tau2 import Buffers, estimate_tau2, q_profile_interval
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 METHODS = ESTIMATORS
 # TESTS: re-exported from the registry.
@@ -28,14 +35,18 @@ CONFIDENCE_LEVEL = 0.95
 
 
 @dataclass(frozen=True, eq=False)
-class PoolResult:
+class PoolResult(FrozenResult):
     """A pooled estimate on the analysis scale, with its heterogeneity statistics.
 
     Field names match ``results.json`` (``model`` and ``heterogeneity``). ``tau2``, ``i2`` (in
     percent), ``h2`` and ``q_p`` are None when k = 1, where heterogeneity cannot be estimated.
     ``df`` is the t distribution's degrees of freedom under Knapp-Hartung, else None.
     ``weights`` are percentages summing to 100, in input order. ``tau2_ci_*`` and ``i2_ci_*``
-    are Q-profile 95% confidence bounds (None when k = 1).
+    are Q-profile 95% confidence bounds (None when k = 1), computed on first use.
+
+    Immutable: fields cannot be assigned, and the arrays it holds (``weights`` and the data of
+    the Q-profile interval) are private read-only copies, so changing the arrays given to
+    ``pool()`` afterwards changes nothing here.
     """
 
     k: int
@@ -56,11 +67,21 @@ class PoolResult:
     q: float
     q_df: int
     q_p: float | None
-    weights: np.ndarray
+    weights: FloatArray
     iterations: int | None = None
     notes: tuple[str, ...] = ()
     # (y, v, tau2, typical variance): what the Q-profile interval needs, computed on first use.
-    _profile_data: tuple | None = field(default=None, repr=False, compare=False)
+    _profile_data: tuple[FloatArray, FloatArray, float, float] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", readonly_array(self.weights))
+        object.__setattr__(self, "notes", tuple(self.notes))
+        if self._profile_data is not None:
+            y, v, tau2, typical_variance = self._profile_data
+            frozen = (readonly_array(y), readonly_array(v), float(tau2), float(typical_variance))
+            object.__setattr__(self, "_profile_data", frozen)
 
     @cached_property
     def _q_profile(self) -> tuple[float, float, float, float] | None:
@@ -91,8 +112,80 @@ class PoolResult:
     def i2_ci_upper(self) -> float | None:
         return None if self._q_profile is None else self._q_profile[3]
 
+    def to_dict(self) -> dict[str, Any]:
+        """Every field and the Q-profile bounds as JSON-safe plain data: ``weights`` as a list,
+        NaN and infinite values as None (so ``json.dumps(..., allow_nan=False)`` works)."""
+        return {
+            "k": self.k,
+            "method": self.method,
+            "test": self.test,
+            "estimate": plain(self.estimate),
+            "se": plain(self.se),
+            "statistic": plain(self.statistic),
+            "p_value": plain(self.p_value),
+            "ci_lower": plain(self.ci_lower),
+            "ci_upper": plain(self.ci_upper),
+            "pi_lower": plain(self.pi_lower),
+            "pi_upper": plain(self.pi_upper),
+            "df": plain(self.df),
+            "tau2": plain(self.tau2),
+            "tau2_ci_lower": plain(self.tau2_ci_lower),
+            "tau2_ci_upper": plain(self.tau2_ci_upper),
+            "i2": plain(self.i2),
+            "i2_ci_lower": plain(self.i2_ci_lower),
+            "i2_ci_upper": plain(self.i2_ci_upper),
+            "h2": plain(self.h2),
+            "q": plain(self.q),
+            "q_df": self.q_df,
+            "q_p": plain(self.q_p),
+            "weights": plain(self.weights),
+            "iterations": self.iterations,
+            "notes": list(self.notes),
+        }
 
-def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
+    def __repr__(self) -> str:
+        test = "" if self.test == "z" else f", test={self.test!r}"
+        i2 = "None" if self.i2 is None else f"{self.i2:.1f}%"
+        return (
+            f"PoolResult(k={self.k}, method={self.method!r}{test}, "
+            f"estimate={short(self.estimate)} [{short(self.ci_lower)}, {short(self.ci_upper)}], "
+            f"tau2={short(self.tau2)}, I2={i2})"
+        )
+
+    def _table(self) -> Table:
+        return table(
+            "quantity",
+            ("value", "lower", "upper"),
+            [
+                ("estimate", (self.estimate, self.ci_lower, self.ci_upper)),
+                ("prediction", (self.estimate, self.pi_lower, self.pi_upper)),
+                ("se", (self.se, None, None)),
+                ("statistic", (self.statistic, None, None)),
+                ("p_value", (self.p_value, None, None)),
+                ("df", (self.df, None, None)),
+                ("tau2", (self.tau2, self.tau2_ci_lower, self.tau2_ci_upper)),
+                ("i2", (self.i2, self.i2_ci_lower, self.i2_ci_upper)),
+                ("h2", (self.h2, None, None)),
+                ("q", (self.q, None, None)),
+                ("q_df", (float(self.q_df), None, None)),
+                ("q_p", (self.q_p, None, None)),
+                ("k", (float(self.k), None, None)),
+            ],
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """A tidy DataFrame: one row per quantity, with columns ``value``, ``lower`` and
+        ``upper`` (the 95% CI of the estimate, tau2 and I2; the prediction interval on the row
+        ``prediction``). Missing values are NaN; ``attrs`` holds ``method`` and ``test``."""
+        frame = self._table().frame()
+        frame.attrs.update(method=self.method, test=self.test)
+        return frame
+
+    def _repr_html_(self) -> str:
+        return self._table().html(f"PoolResult(k={self.k}, method={self.method}, test={self.test})")
+
+
+def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") -> PoolResult:
     """Pool effect sizes ``yi`` with sampling variances ``vi`` (as ``metafor::rma``).
 
     ``method``: "FE" (fixed/common effect) or a tau2 estimator: "DL", "REML", "ML", "PM", "HS",
@@ -109,8 +202,9 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
         raise ValueError(f"Invalid method {method!r}; must be one of {', '.join(METHODS)}")
     if test not in TESTS:
         raise ValueError(f"Invalid test {test!r}; must be one of {', '.join(TESTS)}")
-    y = np.asarray(yi, dtype=float).ravel()
-    v = np.asarray(vi, dtype=float).ravel()
+    # Private read-only copies: the result keeps them for its Q-profile interval.
+    y = readonly_array(np.ravel(np.asarray(yi, dtype=float)))
+    v = readonly_array(np.ravel(np.asarray(vi, dtype=float)))
     k = y.size
     if k == 0 or v.size != k:
         raise ValueError("yi and vi must be non-empty and of the same length")
@@ -186,11 +280,10 @@ def pool(yi, vi, method: str = "REML", test: str = "z") -> PoolResult:
     )
 
 
-def percent_weights(weights: np.ndarray) -> np.ndarray:
+def percent_weights(weights: FloatArray) -> FloatArray:
     """Weights as percentages summing to 100, in a read-only array (results are frozen)."""
-    percent = weights * (100 / weights.sum())
-    percent.flags.writeable = False
-    return percent
+    percent: FloatArray = weights * (100 / weights.sum())
+    return readonly_new(percent)
 
 
 def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:

@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import stdtr
 
+from reportgen.stats.frozen import FrozenResult
 from reportgen.stats.metareg import regression_slope
 from reportgen.stats.pooling import PoolResult, pool
 
@@ -23,13 +25,13 @@ TRIMFILL_MAX_ITERATIONS = 100
 
 
 @dataclass(frozen=True)
-class TestResult:
+class TestResult(FrozenResult):
     statistic: float
     p_value: float
 
 
 @dataclass(frozen=True)
-class TrimFill:
+class TrimFill(FrozenResult):
     """Trim-and-fill: ``k0`` studies imputed on ``side``; ``model`` fitted to the filled data
     (metafor fits it with a z-test); ``filled_yi``/``filled_vi`` are the imputed studies."""
 
@@ -39,8 +41,12 @@ class TrimFill:
     filled_yi: tuple[float, ...]
     filled_vi: tuple[float, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filled_yi", tuple(float(x) for x in self.filled_yi))
+        object.__setattr__(self, "filled_vi", tuple(float(x) for x in self.filled_vi))
 
-def egger_test(yi, vi) -> TestResult:
+
+def egger_test(yi: ArrayLike, vi: ArrayLike) -> TestResult:
     """t statistic and two-sided p of the slope of sqrt(vi) in lm(yi ~ sqrt(vi), weights 1/vi)."""
     y = np.asarray(yi, dtype=float)
     v = np.asarray(vi, dtype=float)
@@ -55,7 +61,7 @@ def egger_test(yi, vi) -> TestResult:
     return TestResult(t, float(2 * stdtr(df, -abs(t))))
 
 
-def begg_test(yi, vi) -> TestResult:
+def begg_test(yi: ArrayLike, vi: ArrayLike) -> TestResult:
     """Kendall's tau and its p-value, as ``ranktest`` (``cor.test(method = "kendall")``)."""
     from scipy.stats import kendalltau
 
@@ -69,7 +75,7 @@ def begg_test(yi, vi) -> TestResult:
     return TestResult(float(result.statistic), float(result.pvalue))
 
 
-def trim_and_fill(yi, vi, method: str) -> TrimFill:
+def trim_and_fill(yi: ArrayLike, vi: ArrayLike, method: str) -> TrimFill:
     """Trim and fill (L0) as ``metafor::trimfill`` on a model fitted with ``method``."""
     y_all = np.asarray(yi, dtype=float)
     v_all = np.asarray(vi, dtype=float)

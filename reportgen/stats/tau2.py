@@ -41,11 +41,11 @@ def _hedges(y: np.ndarray, v: np.ndarray) -> float:
 def _dl(y: np.ndarray, v: np.ndarray) -> float:
     w = 1 / v
     trace_p = w.sum() - (w**2).sum() / w.sum()
-    return (weighted_q(y, v, 0.0) - (y.size - 1)) / trace_p
+    return float((weighted_q(y, v, 0.0) - (y.size - 1)) / trace_p)
 
 
 def _hs(y: np.ndarray, v: np.ndarray) -> float:
-    return (weighted_q(y, v, 0.0) - y.size) / (1 / v).sum()
+    return float((weighted_q(y, v, 0.0) - y.size) / (1 / v).sum())
 
 
 def _sj(y: np.ndarray, v: np.ndarray) -> float:

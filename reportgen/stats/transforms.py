@@ -27,33 +27,35 @@ def identity(values: float | np.ndarray, n: Sizes = None) -> np.ndarray:
 
 def log(values: float | np.ndarray, n: Sizes = None) -> np.ndarray:
     """Ratios and PLN: natural log (values must be > 0; 0 gives -inf)."""
-    return np.log(np.asarray(values, dtype=float))
+    return np.asarray(np.log(np.asarray(values, dtype=float)), dtype=float)
 
 
 def exp(values: float | np.ndarray, n: Sizes = None) -> np.ndarray:
     """Inverse of ``log``."""
-    return np.exp(np.asarray(values, dtype=float))
+    return np.asarray(np.exp(np.asarray(values, dtype=float)), dtype=float)
 
 
 def logit(p: float | np.ndarray, n: Sizes = None) -> np.ndarray:
     """log(p / (1 - p)) (``escalc`` PLO); +-inf at 0 and 1."""
     p = np.asarray(p, dtype=float)
-    return np.log(p / (1 - p))
+    return np.asarray(np.log(p / (1 - p)), dtype=float)
 
 
 def inverse_logit(values: float | np.ndarray, n: Sizes = None) -> np.ndarray:
     """1 / (1 + exp(-x)) (``transf.ilogit``)."""
-    return 1 / (1 + np.exp(-np.asarray(values, dtype=float)))
+    return np.asarray(1 / (1 + np.exp(-np.asarray(values, dtype=float))), dtype=float)
 
 
 def arcsine(p: float | np.ndarray, n: Sizes = None) -> np.ndarray:
     """asin(sqrt(p)) (``escalc`` PAS, ``transf.arcsin``)."""
-    return np.arcsin(np.sqrt(np.asarray(p, dtype=float)))
+    return np.asarray(np.arcsin(np.sqrt(np.asarray(p, dtype=float))), dtype=float)
 
 
 def inverse_arcsine(values: float | np.ndarray, n: Sizes = None) -> np.ndarray:
     """sin(x)^2 with x clipped to [0, pi/2] (``transf.iarcsin``)."""
-    return np.sin(np.clip(np.asarray(values, dtype=float), 0, np.pi / 2)) ** 2
+    return np.asarray(
+        np.sin(np.clip(np.asarray(values, dtype=float), 0, np.pi / 2)) ** 2, dtype=float
+    )
 
 
 def freeman_tukey(p: float | np.ndarray, n: float | np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ Zero cells, as ``escalc(add = 1/2, to = "only0")``: a study with a zero in any o
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from reportgen.stats.effects.common import ZERO_CELL_ADDITION, EffectSizes
 from reportgen.stats.measures import OUTCOME_TYPES
@@ -16,7 +17,9 @@ from reportgen.stats.measures import OUTCOME_TYPES
 BINARY_MEASURES = OUTCOME_TYPES["binary"].measures
 
 
-def _cells(events_1, total_1, events_2, total_2):
+def _cells(
+    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     a = np.asarray(events_1, dtype=float)
     c = np.asarray(events_2, dtype=float)
     b = np.asarray(total_1, dtype=float) - a
@@ -24,14 +27,18 @@ def _cells(events_1, total_1, events_2, total_2):
     return a, b, c, d
 
 
-def _corrected_cells(events_1, total_1, events_2, total_2):
+def _corrected_cells(
+    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     a, b, c, d = _cells(events_1, total_1, events_2, total_2)
     corrected = (a == 0) | (b == 0) | (c == 0) | (d == 0)
     add = np.where(corrected, ZERO_CELL_ADDITION, 0.0)
     return a + add, b + add, c + add, d + add, corrected
 
 
-def binary_effects(events_1, total_1, events_2, total_2, measure: str) -> EffectSizes:
+def binary_effects(
+    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike, measure: str
+) -> EffectSizes:
     """(yi, vi) for intervention (arm 1) against control (arm 2), as ``escalc`` (vtype "LS").
 
     OR: yi = log(a d / (b c)),            vi = 1/a + 1/b + 1/c + 1/d
@@ -60,13 +67,18 @@ def binary_effects(events_1, total_1, events_2, total_2, measure: str) -> Effect
     return EffectSizes(measure, yi, vi, corrected)
 
 
-def double_zero(events_1, total_1, events_2, total_2) -> np.ndarray:
+def double_zero(
+    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike
+) -> np.ndarray:
     """Studies with no events in either arm, or only events in both (no information on a ratio)."""
     a, b, c, d = _cells(events_1, total_1, events_2, total_2)
-    return ((a == 0) & (c == 0)) | ((b == 0) & (d == 0))
+    no_information: np.ndarray = ((a == 0) & (c == 0)) | ((b == 0) & (d == 0))
+    return no_information
 
 
-def peto_effects(events_1, total_1, events_2, total_2) -> EffectSizes:
+def peto_effects(
+    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike
+) -> EffectSizes:
     """Peto's one-step log odds ratio per study, as ``escalc(measure = "PETO")``:
     yi = (a - E) / V, vi = 1 / V, with E = (a + c) n1 / N and
     V = (a + c)(b + d) n1 n2 / (N^2 (N - 1)), after the zero-cell correction."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from reportgen.stats.measures import MEASURES, measure_info
 
@@ -30,9 +31,10 @@ class EffectSizes:
     corrected: np.ndarray
 
 
-def to_natural(values, measure: str, n=None) -> np.ndarray:
+def to_natural(values: ArrayLike, measure: str, n: float | np.ndarray | None = None) -> np.ndarray:
     """Values on the analysis scale of ``measure`` -> the scale readers see, by the registry's
     back-transformation: exp for ratios (OR, RR, HR, IRR, Peto OR), the measure's inverse for
     proportions, clipped to [0, 1] (``n`` is the sample size PFT needs; ValueError without it),
     unchanged for differences (RD, MD, SMD)."""
-    return measure_info(measure).to_natural(np.asarray(values, dtype=float), n)
+    natural: np.ndarray = measure_info(measure).to_natural(np.asarray(values, dtype=float), n)
+    return natural

@@ -9,6 +9,7 @@ with m = n1 + n2 - 2 (Hedges 1981, J Educ Stat 6:107-128) and the large-sample v
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import gammaln
 
 from reportgen.stats.effects.common import EffectSizes
@@ -17,13 +18,22 @@ from reportgen.stats.measures import OUTCOME_TYPES
 CONTINUOUS_MEASURES = OUTCOME_TYPES["continuous"].measures
 
 
-def hedges_correction(m: np.ndarray) -> np.ndarray:
+def hedges_correction(m: ArrayLike) -> np.ndarray:
     """The exact bias-correction factor c(m) of Hedges' g (metafor's ``.cmicalc``)."""
     m = np.asarray(m, dtype=float)
-    return np.exp(gammaln(m / 2) - np.log(np.sqrt(m / 2)) - gammaln((m - 1) / 2))
+    factor: np.ndarray = np.exp(gammaln(m / 2) - np.log(np.sqrt(m / 2)) - gammaln((m - 1) / 2))
+    return factor
 
 
-def continuous_effects(mean_1, sd_1, n_1, mean_2, sd_2, n_2, measure: str) -> EffectSizes:
+def continuous_effects(
+    mean_1: ArrayLike,
+    sd_1: ArrayLike,
+    n_1: ArrayLike,
+    mean_2: ArrayLike,
+    sd_2: ArrayLike,
+    n_2: ArrayLike,
+    measure: str,
+) -> EffectSizes:
     """(yi, vi) for intervention (arm 1) against control (arm 2).
 
     MD:  yi = m1 - m2,               vi = sd1^2/n1 + sd2^2/n2

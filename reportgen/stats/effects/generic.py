@@ -5,6 +5,7 @@ on the log scale."""
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
 from reportgen.stats.effects.common import EffectSizes
@@ -15,7 +16,9 @@ GENERIC_MEASURES = OUTCOME_TYPES["generic"].measures
 Z_975 = float(ndtri(0.975))  # 1.959964: the issue's SE = (log upper - log lower) / (2 x 1.959964)
 
 
-def generic_effects(estimate, se, ci_lower, ci_upper, measure: str) -> EffectSizes:
+def generic_effects(
+    estimate: ArrayLike, se: ArrayLike, ci_lower: ArrayLike, ci_upper: ArrayLike, measure: str
+) -> EffectSizes:
     """(yi, vi) from per-study estimates with either ``se`` or a 95% CI (NaN where absent).
 
     Ratio measures: yi = log(estimate); SE from the CI is (log upper - log lower) / (2 z_0.975); a

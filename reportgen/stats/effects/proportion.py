@@ -88,4 +88,5 @@ def to_proportion(
     """
     if measure not in PROPORTION_MEASURES:
         raise ValueError(f"Invalid measure {measure!r}")
-    return MEASURES[measure].to_natural(values, n)
+    natural: np.ndarray = MEASURES[measure].to_natural(values, n)
+    return natural
