@@ -10,6 +10,7 @@ from typing import Any
 
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
+from reportgen.paths import data_dir
 from reportgen.stats.measures import (
     MEASURES,
     METHODS,
@@ -39,6 +40,15 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
 
     def add(path: KeyPath, message: str) -> None:
         problems.append(Problem(*document.locate(path), message))
+
+    report = data.get("report") if isinstance(data.get("report"), dict) else {}
+    language = report.get("language")
+    if isinstance(language, str) and not summary_language_exists(language):
+        add(
+            ("report", "language"),
+            f"no summary words for language '{language}'; available: "
+            + ", ".join(summary_languages()),
+        )
 
     studies = data.get("studies") if isinstance(data.get("studies"), list) else []
     study_ids: set[str] = set()
@@ -255,3 +265,14 @@ def describe_value(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return repr(value)
+
+
+def summary_languages() -> list[str]:
+    """The languages with a locale file (``data/locale/<language>.yaml``)."""
+    return sorted(path.stem for path in (data_dir() / "locale").glob("*.yaml"))
+
+
+def summary_language_exists(tag: str) -> bool:
+    """An IETF tag has words if its full tag or its primary language has a locale file."""
+    languages = summary_languages()
+    return tag in languages or tag.split("-")[0].lower() in languages

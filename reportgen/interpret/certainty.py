@@ -53,7 +53,7 @@ def suggest(result: OutcomeResult, designs: list[str | None]) -> tuple[str, tupl
         imprecise = pooled.ci_upper - pooled.ci_lower > RATE_CI_WIDTH
     else:
         null = measure_info(outcome.measure).null
-        imprecise = pooled.ci_lower <= null <= pooled.ci_upper
+        imprecise = null is not None and pooled.ci_lower <= null <= pooled.ci_upper
     events = _events(result)
     if events is not None and events < OPTIMAL_EVENTS:
         imprecise = True

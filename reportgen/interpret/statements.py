@@ -38,6 +38,8 @@ def classify(result: OutcomeResult) -> tuple[str, str]:
     uncertain when the CI includes no effect and an important one."""
     pooled, measure = result.pooled, result.outcome.measure
     null = measure_info(measure).null
+    if null is None:
+        raise ValueError(f"measure {measure} has no value of no effect: a rate has no direction")
     direction = "decrease" if pooled.estimate < null else "increase"
     limits = thresholds_for(result)
     crosses = pooled.ci_lower <= null <= pooled.ci_upper

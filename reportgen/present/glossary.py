@@ -1,6 +1,6 @@
 """Plain words: explain technical terms at their first use in the patient summary, and flag
-words that oversell in editorial text. The glossary is ``data/glossary.yaml``, extendable per
-report with a top-level ``glossary:`` in the config.
+words that oversell in editorial text. The glossary is the locale's (``data/locale/*.yaml``),
+extendable per report with a top-level ``glossary:`` in the config.
 
 Explanations are added to the summary's ``Prose`` as data, in reading order, once per term:
 never in a heading or label, never inside another explanation or in a text that explains the
@@ -10,31 +10,23 @@ term itself, and never inside an HTML entity (matching happens on plain text).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from reportgen.paths import data_dir
+from reportgen.present.locale import Locale, locale
 from reportgen.present.prose import Prose, map_prose
 
 T = TypeVar("T")
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict[str, Any]:
-    import yaml
-
-    data: dict[str, Any] = yaml.safe_load((data_dir() / "glossary.yaml").read_text())
-    return data
-
-
-def glossary(extra: dict[str, str] | None = None) -> dict[str, str]:
-    terms = dict(_data()["terms"])
+def glossary(extra: dict[str, str] | None = None, words: Locale | None = None) -> dict[str, str]:
+    """The locale's glossary (English by default) with the config's own terms over it."""
+    terms = dict((words or locale()).section("glossary")["terms"])
     terms.update(extra or {})
     return terms
 
 
-def hype_words() -> tuple[str, ...]:
-    return tuple(_data()["hype"])
+def hype_words(words: Locale | None = None) -> tuple[str, ...]:
+    return tuple((words or locale()).section("hype"))
 
 
 def explain_terms(view: T, terms: dict[str, str]) -> T:

@@ -11,17 +11,8 @@ from dataclasses import dataclass
 from reportgen.config.schema import EditorialText, ReportConfig
 from reportgen.interpret.findings import Finding, Findings
 from reportgen.present.figures.icons import icon_array_svg
-from reportgen.present.format import (
-    capitalise,
-    count_words,
-    frequency_scale,
-    heterogeneity_words,
-    join_words,
-    natural_frequency,
-    per_scale,
-    plural,
-)
-from reportgen.present.phrases import DESIGN_EXPLANATIONS, certainty_symbol, certainty_word
+from reportgen.present.format import capitalise, frequency_scale, per_scale
+from reportgen.present.locale import Locale
 from reportgen.present.prose import EDITORIAL, STRUCTURED, Prose
 from reportgen.present.statements import outcome_statement
 from reportgen.stats.analysis import ReportResults
@@ -43,6 +34,7 @@ class FindingView:
     sentence: Prose
     definition: Prose | None
     basis: Prose
+    how_sure: str
     certainty_symbol: str
     certainty_word: str
     icons: tuple[IconArray, ...]
@@ -58,6 +50,8 @@ class Question:
 class SummaryView:
     """Every text of the patient summary, fields in the order the page shows them."""
 
+    language: str  # the locale of every text below (the page's other sections are in English)
+    headings: dict[str, str]
     headline: Prose
     changes_heading: Prose | None
     changes: tuple[Prose, ...]
@@ -79,15 +73,21 @@ def summary_view(
     text: EditorialText,
     changes: tuple[str, ...],
     previous_version: str | None,
+    words: Locale,
 ) -> SummaryView:
-    """The summary of ``findings``; ``text`` is the editor's prose with placeholders filled."""
-    main = tuple(_finding_view(f, config) for f in findings.main)
-    side = tuple(_finding_view(f, config) for f in findings.side_effects)
+    """The summary of ``findings`` in the words of ``words``; ``text`` is the editor's prose
+    with placeholders filled."""
+    main = tuple(_finding_view(f, config, words) for f in findings.main)
+    side = tuple(_finding_view(f, config, words) for f in findings.side_effects)
     return SummaryView(
+        language=words.language,
+        headings=dict(words.section("headings")),
         headline=_editorial(text.headline, "headline", glossable=False)
-        or Prose(_headline(config, findings), glossable=False),
+        or Prose(_headline(config, findings, words), glossable=False),
         changes_heading=Prose(
-            f"What changed since version {previous_version}", glossable=False, prose=False
+            words.text("summary.changes_heading", version=previous_version),
+            glossable=False,
+            prose=False,
         )
         if changes
         else None,
@@ -95,10 +95,10 @@ def summary_view(
         key_takeaway=_editorial(text.key_takeaway, "key_takeaway"),
         context=_editorial(text.context, "context"),
         findings=main,
-        reading_note=_reading_note(findings.main) if main else None,
+        reading_note=_reading_note(findings.main, words) if main else None,
         side_effects=side,
         evidence=(
-            *_evidence_sentences(config, results),
+            *_evidence_sentences(config, results, words),
             *(
                 Prose(caveat, EDITORIAL, ("text", "caveats", i))
                 for i, caveat in enumerate(text.caveats)
@@ -114,48 +114,46 @@ def summary_view(
         ),
         study_details=tuple(
             (Prose(name, glossable=False, prose=False), Prose(value, glossable=False, prose=False))
-            for name, value in _study_details(config, results)
+            for name, value in _study_details(config, results, words)
         ),
     )
 
 
-def _editorial(value: str | None, name: str, **options: bool) -> Prose | None:
-    return Prose(value, EDITORIAL, ("text", name), **options) if value else None
+def _editorial(value: str | None, name: str, glossable: bool = True) -> Prose | None:
+    return Prose(value, EDITORIAL, ("text", name), glossable=glossable) if value else None
 
 
-def _headline(config: ReportConfig, findings: Findings) -> str:
+def _headline(config: ReportConfig, findings: Findings, words: Locale) -> str:
     """The first main outcome's claim (or its rate, for single-arm data)."""
     first = (findings.main or findings.outcomes)[0]
     if not first.is_rate:
-        return outcome_statement(first, config.report.intervention).lead.rstrip(".")
+        return outcome_statement(first, config.report.intervention, words).lead.rstrip(".")
     outcome = first.result.outcome
-    sentence = f"{natural_frequency(first.result.pooled.estimate)} {outcome.plain_label}"
+    sentence = f"{words.natural_frequency(first.result.pooled.estimate)} {outcome.plain_label}"
     if config.report.intervention:
-        return f"{capitalise(config.report.intervention)}: {sentence}"
+        return words.text(
+            "summary.headline_rate",
+            intervention=capitalise(config.report.intervention),
+            sentence=sentence,
+        )
     return capitalise(sentence)
 
 
-def _reading_note(findings: tuple[Finding, ...]) -> Prose | None:
+def _reading_note(findings: tuple[Finding, ...], words: Locale) -> Prose | None:
     """How to read the numbers, saying only what the findings show: brackets (rates and
     effects without absolute risks) and pictures (icon arrays)."""
-    brackets = any(f.absolute is None for f in findings)
-    pictures = any(_icon_counts(f) for f in findings)
     sentences = []
-    if brackets:
-        sentences.append(
-            "The numbers in brackets show the range in which the true number probably lies "
-            "(the 95% confidence interval)."
-        )
-    if pictures:
-        sentences.append(
-            "Each picture shows 100 people; the filled-in figures are those who had the outcome."
-        )
+    if any(f.absolute is None for f in findings):
+        sentences.append(words.text("summary.reading_note_brackets"))
+    if any(_icon_counts(f, words) for f in findings):
+        sentences.append(words.text("summary.reading_note_pictures"))
     if not sentences:
         return None
-    return Prose(" ".join(sentences), explains=frozenset({"confidence interval"}))
+    explains = frozenset({words.text("summary.reading_note_explains").lower()})
+    return Prose(" ".join(sentences), explains=explains)
 
 
-def _icon_counts(finding: Finding) -> list[tuple[str, int]]:
+def _icon_counts(finding: Finding, words: Locale) -> list[tuple[str, int]]:
     """Filled figures out of 100: one array for a rate, two (with and without treatment) for
     two-arm counts when the risks are common enough to show in 100 people."""
     if finding.is_rate:
@@ -163,108 +161,129 @@ def _icon_counts(finding: Finding) -> list[tuple[str, int]]:
     absolute = finding.absolute
     if absolute is not None and frequency_scale(absolute.control) == 100:
         return [
-            ("With the treatment", per_scale(absolute.treated, 100)),
-            ("Without the treatment", per_scale(absolute.control, 100)),
+            (words.text("summary.icon_with"), per_scale(absolute.treated, 100)),
+            (words.text("summary.icon_without"), per_scale(absolute.control, 100)),
         ]
     return []
 
 
-def _icon_arrays(finding: Finding) -> tuple[IconArray, ...]:
+def _icon_arrays(finding: Finding, words: Locale) -> tuple[IconArray, ...]:
     arrays = []
     plain_label = finding.result.outcome.plain_label
-    for caption, count in _icon_counts(finding):
-        alt = (
-            f"{caption + ': ' if caption else ''}a picture of 100 people, {count} of them "
-            f"filled in: about {count} in 100 people {plain_label}."
-        )
+    for caption, count in _icon_counts(finding, words):
+        alt = words.text("summary.icon_alt", count=count, plain_label=plain_label)
+        alt = f"{caption}: {alt}" if caption else capitalise(alt)
         svg = icon_array_svg(count, 100, alt)
         src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
         arrays.append(IconArray(caption, alt, src))
     return tuple(arrays)
 
 
-def _finding_view(finding: Finding, config: ReportConfig) -> FindingView:
+def _finding_view(finding: Finding, config: ReportConfig, words: Locale) -> FindingView:
     result, rating = finding.result, finding.certainty
     outcome = result.outcome
-    basis = f"Based on {plural(result.k, 'study', 'studies')}"
-    if result.participants is not None:
-        basis += f" with {plural(result.participants, 'person', 'people')}"
+    studies = words.noun(result.k, "study")
+    if result.participants is None:
+        basis = words.text("summary.basis", studies=studies)
+    else:
+        people = words.noun(result.participants, "person")
+        basis = words.text("summary.basis_people", studies=studies, people=people)
     definition = (
-        Prose(f"{outcome.label} means {outcome.definition}.", STRUCTURED)
+        Prose(
+            words.text("summary.definition", label=outcome.label, definition=outcome.definition),
+            STRUCTURED,
+        )
         if outcome.definition
         else None
     )
     return FindingView(
         id=outcome.id,
         label=Prose(outcome.label, STRUCTURED, glossable=False, prose=False),
-        sentence=Prose(outcome_statement(finding, config.report.intervention).text),
+        sentence=Prose(outcome_statement(finding, config.report.intervention, words).text),
         definition=definition,
-        basis=Prose(basis + "."),
-        certainty_symbol=certainty_symbol(rating.level),
-        certainty_word=certainty_word(rating.level),
-        icons=_icon_arrays(finding),
+        basis=Prose(basis),
+        how_sure=words.text("summary.how_sure"),
+        certainty_symbol=words.certainty_symbol(rating.level),
+        certainty_word=words.certainty_word(rating.level),
+        icons=_icon_arrays(finding, words),
     )
 
 
-def _evidence_sentences(config: ReportConfig, results: ReportResults) -> list[Prose]:
+def _evidence_sentences(config: ReportConfig, results: ReportResults, words: Locale) -> list[Prose]:
     """How strong the evidence is: designs, size and how much results varied, in words."""
-    sentences = []
-    designs = Counter((study.design or "").strip().lower() for study in config.studies)
-    n_studies = len(config.studies)
-    for design, count in designs.most_common():
-        if not design:
-            continue
-        matched = next((key for key in DESIGN_EXPLANATIONS if key in design), None)
-        who = (
-            "All " + count_words(count)
-            if count == n_studies and count > 1
-            else capitalise(count_words(count))
-        )
-        noun = "study" if count == 1 else "studies"
-        sentence = f"{who} {noun}: {design}."
-        if matched:
-            sentence += f" {'It' if count == 1 else 'They'} {DESIGN_EXPLANATIONS[matched]}."
-        sentences.append(Prose(sentence, explains=frozenset({matched}) if matched else frozenset()))
+    sentences = [
+        _design_sentence(design, count, len(config.studies), words)
+        for design, count in Counter(
+            (study.design or "").strip().lower() for study in config.studies
+        ).most_common()
+        if design
+    ]
     if all(r.outcome.type == "proportion" for r in results.outcomes):
-        sentences.append(
-            Prose(
-                "No study compared the treatment with another treatment or with no "
-                "treatment, so we cannot tell how much of what happened was due to it."
-            )
-        )
+        sentences.append(Prose(words.text("summary.no_comparison")))
+    n_studies = len(config.studies)
     sentences.append(
         Prose(
-            f"The {count_words(n_studies) if n_studies < 10 else n_studies} "
-            f"{'study' if n_studies == 1 else 'studies'} included "
-            f"{plural(results.participant_count, 'person', 'people')} in total."
+            words.text(
+                "summary.total",
+                count=words.count_words(n_studies),
+                noun=words.noun_word(n_studies, "study"),
+                people=words.noun(results.participant_count, "person"),
+            )
         )
     )
-    sentences += _variation_sentences(results)
-    return sentences
+    return sentences + _variation_sentences(results, words)
 
 
-def _variation_sentences(results: ReportResults) -> list[Prose]:
+def _design_sentence(design: str, count: int, n_studies: int, words: Locale) -> Prose:
+    """'Six studies: retrospective cohort. They looked back at the records of past patients.'"""
+    if count == n_studies and count > 1:
+        sentence = words.text("summary.design_all", count=words.count_words(count), design=design)
+    else:
+        sentence = words.text(
+            "summary.design_some",
+            count=capitalise(words.count_words(count)),
+            noun=words.noun_word(count, "study"),
+            design=design,
+        )
+    explanations = words.section("designs")
+    matched = next((key for key in explanations if key in design), None)
+    if matched is None:
+        return Prose(sentence)
+    which = "one" if count == 1 else "many"
+    explained = words.text(f"summary.design_explained_{which}", explanation=explanations[matched])
+    return Prose(f"{sentence} {explained}", explains=frozenset({matched}))
+
+
+def _variation_sentences(results: ReportResults, words: Locale) -> list[Prose]:
     """'Results varied very much from study to study for X and Y.' One sentence per band."""
     bands: dict[str, list[str]] = {}
     for result in results.outcomes:
-        if result.k > 1:
-            bands.setdefault(heterogeneity_words(result.model.i2), []).append(
+        if result.k > 1 and result.model.i2 is not None:
+            bands.setdefault(words.variation_words(result.model.i2), []).append(
                 result.outcome.label.lower()
             )
     return [
-        Prose(f"Results {words} from study to study for {join_words(labels)}.")
-        for words, labels in bands.items()
+        Prose(words.text("summary.variation", words=band, outcomes=words.join(labels)))
+        for band, labels in bands.items()
     ]
 
 
-def _study_details(config: ReportConfig, results: ReportResults) -> list[tuple[str, str]]:
+def _study_details(
+    config: ReportConfig, results: ReportResults, words: Locale
+) -> list[tuple[str, str]]:
     report = config.report
+    names = words.section("summary")["details"]
     rows = [
-        ("Study type", report.design),
-        ("Number of studies", str(results.study_count)),
-        ("Participants", f"n = {results.participant_count:,}"),
-        ("Evidence level", report.evidence_level),
-        ("Published", report.published),
-        ("Search", report.search),
+        (names["design"], report.design),
+        (names["studies"], str(results.study_count)),
+        (
+            names["participants"],
+            words.text(
+                "summary.details.participants_value", count=f"{results.participant_count:,}"
+            ),
+        ),
+        (names["evidence_level"], report.evidence_level),
+        (names["published"], report.published),
+        (names["search"], report.search),
     ]
     return [(name, value) for name, value in rows if value]

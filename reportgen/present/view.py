@@ -17,7 +17,7 @@ from reportgen.present.appendix import methods_paragraphs, outcome_appendix, sof
 from reportgen.present.brief import BriefView, brief_view
 from reportgen.present.citations import methods_references
 from reportgen.present.glossary import explain_terms, glossary
-from reportgen.present.phrases import BANNER
+from reportgen.present.locale import locale
 from reportgen.present.summary import SummaryView, summary_view
 from reportgen.present.versions import VersionInfo
 from reportgen.provenance import Provenance
@@ -85,6 +85,7 @@ def build_view(
     config = loaded.config
     report = config.report
     methods = (*methods_paragraphs(results), software_sentence(provenance))
+    words = locale(report.language)
     summary = summary_view(
         config,
         results,
@@ -92,16 +93,17 @@ def build_view(
         text,
         version.changes if version else (),
         version.previous_version if version else None,
+        words,
     )
     return ReportView(
-        lang=report.language,
+        lang="en",  # the brief and the appendix; the summary section carries its own
         title=report.title,
         report_id=report.id,
-        banner=BANNER if report.illustrative else None,
+        banner=words.text("summary.banner") if report.illustrative else None,
         question=report.question,
         version=_version_context(version),
         brief=brief_view(config, findings, version),
-        summary=explain_terms(summary, glossary(config.glossary)),
+        summary=explain_terms(summary, glossary(config.glossary, words)),
         appendix=AppendixView(
             methods=methods,
             methods_references=tuple(methods_references(list(methods))),
