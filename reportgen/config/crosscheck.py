@@ -41,15 +41,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
     def add(path: KeyPath, message: str) -> None:
         problems.append(Problem(*document.locate(path), message))
 
-    report = data.get("report") if isinstance(data.get("report"), dict) else {}
-    language = report.get("language")
-    if isinstance(language, str) and not summary_language_exists(language):
-        add(
-            ("report", "language"),
-            f"no summary words for language '{language}'; available: "
-            + ", ".join(summary_languages()),
-        )
-
+    _check_language(data, add)
     studies = data.get("studies") if isinstance(data.get("studies"), list) else []
     study_ids: set[str] = set()
     for index, study in enumerate(studies):
@@ -276,3 +268,15 @@ def summary_language_exists(tag: str) -> bool:
     """An IETF tag has words if its full tag or its primary language has a locale file."""
     languages = summary_languages()
     return tag in languages or tag.split("-")[0].lower() in languages
+
+
+def _check_language(data: dict, add) -> None:
+    """``report.language`` must have summary words (a locale file)."""
+    report = data.get("report") if isinstance(data.get("report"), dict) else {}
+    language = report.get("language")
+    if isinstance(language, str) and not summary_language_exists(language):
+        add(
+            ("report", "language"),
+            f"no summary words for language '{language}'; available: "
+            + ", ".join(summary_languages()),
+        )
