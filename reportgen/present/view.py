@@ -25,6 +25,9 @@ from reportgen.stats.analysis import ReportResults
 from reportgen.stats.data import participants_per_study
 
 DASH = "\u2013"
+# The report's sections in page order; each is a field of ReportView shown by
+# templates/<section>.html.j2.
+SECTIONS = ("brief", "summary", "appendix")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class ReportView:
     provenance: dict[str, str]
     figures: tuple[tuple[str, str], ...]  # (file stem, SVG), written under figures/
     results_json: str  # the results document, serialised
+    sections: tuple[str, ...] = SECTIONS
 
     def with_checks(self, checks: ChecksView) -> ReportView:
         return replace(self, appendix=replace(self.appendix, checks=checks))

@@ -198,20 +198,8 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
     95% prediction interval is ``estimate +/- crit * sqrt(se^2 + tau2)`` with the same critical
     value as the CI (metafor's default), so it equals the CI for a fixed-effect model.
     """
-    if method not in METHODS:
-        raise ValueError(f"Invalid method {method!r}; must be one of {', '.join(METHODS)}")
-    if test not in TESTS:
-        raise ValueError(f"Invalid test {test!r}; must be one of {', '.join(TESTS)}")
-    # Private read-only copies: the result keeps them for its Q-profile interval.
-    y = readonly_array(np.ravel(np.asarray(yi, dtype=float)))
-    v = readonly_array(np.ravel(np.asarray(vi, dtype=float)))
+    y, v = _checked_inputs(yi, vi, method, test)
     k = y.size
-    if k == 0 or v.size != k:
-        raise ValueError("yi and vi must be non-empty and of the same length")
-    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(v))):
-        raise AnalysisError("effect sizes and variances must be finite numbers")
-    if np.any(v <= 0):
-        raise AnalysisError("every sampling variance must be positive")
     if k == 1:
         return _single_study(y[0], v[0], method, test)
 
@@ -228,18 +216,7 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
     w = buffers.weights(v, tau2)
     sw = w.sum()
     estimate = float(np.dot(w, y) / sw)
-    variance = 1 / sw
-    if test == "knha":
-        residual = np.subtract(y, estimate, out=buffers.residual)
-        rss = float(np.dot(np.multiply(w, residual, out=buffers.weighted), residual))
-        # metafor sets the scale to 0 when the residuals vanish, rather than dividing noise.
-        scale = rss / (k - 1) if rss > np.finfo(float).eps else 0.0
-        variance *= scale
-        df = float(k - 1)
-        crit = float(stdtrit(df, 1 - (1 - CONFIDENCE_LEVEL) / 2))
-    else:
-        df = None
-        crit = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
+    variance, df, crit = _variance_and_critical_value(y, w, estimate, 1 / sw, test, buffers)
     se = float(np.sqrt(variance))
     statistic = estimate / se if se > 0 else float(np.copysign(np.inf, estimate))
     if df is None:
@@ -248,12 +225,7 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
         p_value = float(2 * stdtr(df, -abs(statistic)))
 
     typical_variance = q_df / trace_p0
-    if method == "FE":
-        i2 = max(0.0, 100 * (q - q_df) / q) if q > 0 else 0.0
-        h2 = q / q_df
-    else:
-        i2 = 100 * tau2 / (typical_variance + tau2)
-        h2 = tau2 / typical_variance + 1
+    i2, h2 = _i2_h2(method, q, q_df, tau2, typical_variance)
     pi_half = crit * np.sqrt(variance + tau2)
     return PoolResult(
         k=k,
@@ -278,6 +250,54 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
         iterations=iterations,
         _profile_data=(y, v, float(tau2), float(typical_variance)),
     )
+
+
+def _checked_inputs(
+    yi: ArrayLike, vi: ArrayLike, method: str, test: str
+) -> tuple[FloatArray, FloatArray]:
+    """Options checked on entry; private read-only copies of the inputs (the result keeps them
+    for its Q-profile interval)."""
+    if method not in METHODS:
+        raise ValueError(f"Invalid method {method!r}; must be one of {', '.join(METHODS)}")
+    if test not in TESTS:
+        raise ValueError(f"Invalid test {test!r}; must be one of {', '.join(TESTS)}")
+    y = readonly_array(np.ravel(np.asarray(yi, dtype=float)))
+    v = readonly_array(np.ravel(np.asarray(vi, dtype=float)))
+    if y.size == 0 or v.size != y.size:
+        raise ValueError("yi and vi must be non-empty and of the same length")
+    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(v))):
+        raise AnalysisError("effect sizes and variances must be finite numbers")
+    if np.any(v <= 0):
+        raise AnalysisError("every sampling variance must be positive")
+    return y, v
+
+
+def _variance_and_critical_value(
+    y: FloatArray, w: FloatArray, estimate: float, variance: float, test: str, buffers: Buffers
+) -> tuple[float, float | None, float]:
+    """The estimate's variance, the t distribution's df (None for z) and the critical value.
+
+    Knapp-Hartung scales the variance by the weighted residual mean square, untruncated; metafor
+    sets the scale to 0 when the residuals vanish, rather than dividing noise.
+    """
+    if test != "knha":
+        return variance, None, float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
+    k = y.size
+    residual = np.subtract(y, estimate, out=buffers.residual)
+    rss = float(np.dot(np.multiply(w, residual, out=buffers.weighted), residual))
+    scale = rss / (k - 1) if rss > np.finfo(float).eps else 0.0
+    df = float(k - 1)
+    return variance * scale, df, float(stdtrit(df, 1 - (1 - CONFIDENCE_LEVEL) / 2))
+
+
+def _i2_h2(
+    method: str, q: float, q_df: int, tau2: float, typical_variance: float
+) -> tuple[float, float]:
+    """I2 (percent) and H2 as metafor computes them: from Q for the fixed-effect model, from
+    tau2 and the typical within-study variance otherwise."""
+    if method == "FE":
+        return (max(0.0, 100 * (q - q_df) / q) if q > 0 else 0.0), q / q_df
+    return 100 * tau2 / (typical_variance + tau2), tau2 / typical_variance + 1
 
 
 def percent_weights(weights: FloatArray) -> FloatArray:
