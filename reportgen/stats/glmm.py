@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import minimize_scalar
 from scipy.special import chdtrc, expit, gammaln, ndtr, ndtri
 
 from reportgen.errors import AnalysisError
@@ -69,6 +68,8 @@ def log_likelihood(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> float
 
 
 def _best_mu(x: np.ndarray, n: np.ndarray, tau: float, start: float) -> tuple[float, float]:
+    from scipy.optimize import minimize_scalar  # 0.15 s to import: only when a GLMM is fitted
+
     result = minimize_scalar(
         lambda mu: -log_likelihood(x, n, mu, tau),
         bracket=(start - 1, start + 1),
@@ -93,6 +94,8 @@ def fit_glmm(events: ArrayLike, totals: ArrayLike) -> PoolResult:
 
     def profile(tau: float) -> float:
         return -_best_mu(x, n, tau, pooled_logit)[1]
+
+    from scipy.optimize import minimize_scalar
 
     search = minimize_scalar(
         profile, bounds=(0.0, TAU_UPPER), method="bounded", options={"xatol": SEARCH_TOLERANCE}

@@ -4,7 +4,7 @@
   the t test of the slope (``regtest(model = "lm")``; Egger M et al. 1997, BMJ 315:629-634).
 - Begg's rank correlation test: Kendall's tau between standardised deviations from the
   fixed-effect estimate and the variances (``ranktest``; Begg CB & Mazumdar M 1994, Biometrics
-  50:1088-1101), exact p-value when there are no ties.
+  50:1088-1101), exact p-value when there are no ties (``stats.kendall``).
 - Trim and fill with the L0 estimator (``trimfill``; Duval S & Tweedie R 2000, Biometrics
   56:455-463): the side comes from the sign of the slope of a meta-regression on sqrt(vi).
 """
@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from scipy.special import stdtr
 
 from reportgen.stats.frozen import FrozenResult
+from reportgen.stats.kendall import kendall_test
 from reportgen.stats.metareg import regression_slope
 from reportgen.stats.pooling import PoolResult, pool
 
@@ -47,32 +48,38 @@ class TrimFill(FrozenResult):
 
 
 def egger_test(yi: ArrayLike, vi: ArrayLike) -> TestResult:
-    """t statistic and two-sided p of the slope of sqrt(vi) in lm(yi ~ sqrt(vi), weights 1/vi)."""
+    """t statistic and two-sided p of the slope of sqrt(vi) in lm(yi ~ sqrt(vi), weights 1/vi).
+
+    Linear in k (a 2 x 2 system). When every study has the same variance the slope cannot be
+    estimated: NaN statistic and p (shown as "not estimable"), as metafor cannot fit it either.
+    """
     y = np.asarray(yi, dtype=float)
     v = np.asarray(vi, dtype=float)
     X = np.column_stack([np.ones_like(y), np.sqrt(v)])
     w = 1 / v
     XtW = X.T * w
-    covariance = np.linalg.inv(XtW @ X)
+    information = XtW @ X
+    if y.size < 3 or np.linalg.cond(information) > 1 / np.finfo(float).eps:
+        return TestResult(float("nan"), float("nan"))
+    covariance = np.linalg.inv(information)
     beta = covariance @ (XtW @ y)
     df = y.size - 2
     sigma2 = float((w * (y - X @ beta) ** 2).sum() / df)
+    if sigma2 <= 0:  # the points lie on a line: the slope's SE is zero
+        return TestResult(float("nan"), float("nan"))
     t = float(beta[1] / np.sqrt(sigma2 * covariance[1, 1]))
     return TestResult(t, float(2 * stdtr(df, -abs(t))))
 
 
 def begg_test(yi: ArrayLike, vi: ArrayLike) -> TestResult:
     """Kendall's tau and its p-value, as ``ranktest`` (``cor.test(method = "kendall")``)."""
-    from scipy.stats import kendalltau
-
     y = np.asarray(yi, dtype=float)
     v = np.asarray(vi, dtype=float)
     w = 1 / v
     theta = (w * y).sum() / w.sum()
     standardised = (y - theta) / np.sqrt(v - 1 / w.sum())
-    ties = np.unique(standardised).size < y.size or np.unique(v).size < v.size
-    result = kendalltau(standardised, v, method="asymptotic" if ties else "exact")
-    return TestResult(float(result.statistic), float(result.pvalue))
+    tau, p_value = kendall_test(standardised, v)
+    return TestResult(tau, p_value)
 
 
 def trim_and_fill(yi: ArrayLike, vi: ArrayLike, method: str) -> TrimFill:
