@@ -25,6 +25,7 @@ from reportgen.stats.display import Table, short, table
 from reportgen.stats.frozen import FloatArray, FrozenResult, plain, readonly_array, readonly_new
 from reportgen.stats.measures import ESTIMATORS, TESTS
 from reportgen.stats.tau2 import Buffers, estimate_tau2, q_profile_interval
+from reportgen.stats.vectors import inner
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,16 +207,16 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
     buffers = Buffers.for_size(k)
     w0 = buffers.weights(v, 0.0)
     sw0 = w0.sum()
-    residual0 = np.subtract(y, np.dot(w0, y) / sw0, out=buffers.residual)
-    q = max(0.0, float(np.dot(np.multiply(w0, residual0, out=buffers.weighted), residual0)))
+    residual0 = np.subtract(y, inner(w0, y) / sw0, out=buffers.residual)
+    q = max(0.0, float(inner(np.multiply(w0, residual0, out=buffers.weighted), residual0)))
     q_df = k - 1
-    trace_p0 = sw0 - np.dot(w0, w0) / sw0
+    trace_p0 = sw0 - inner(w0, w0) / sw0
 
     tau2, iterations = estimate_tau2(y, v, method, buffers)
 
     w = buffers.weights(v, tau2)
     sw = w.sum()
-    estimate = float(np.dot(w, y) / sw)
+    estimate = float(inner(w, y) / sw)
     variance, df, crit = _variance_and_critical_value(y, w, estimate, 1 / sw, test, buffers)
     se = float(np.sqrt(variance))
     statistic = estimate / se if se > 0 else float(np.copysign(np.inf, estimate))
@@ -284,7 +285,7 @@ def _variance_and_critical_value(
         return variance, None, float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
     k = y.size
     residual = np.subtract(y, estimate, out=buffers.residual)
-    rss = float(np.dot(np.multiply(w, residual, out=buffers.weighted), residual))
+    rss = float(inner(np.multiply(w, residual, out=buffers.weighted), residual))
     scale = rss / (k - 1) if rss > np.finfo(float).eps else 0.0
     df = float(k - 1)
     return variance * scale, df, float(stdtrit(df, 1 - (1 - CONFIDENCE_LEVEL) / 2))

@@ -16,6 +16,7 @@ import numpy as np
 from reportgen.errors import AnalysisError
 from reportgen.stats.measures import ESTIMATORS
 from reportgen.stats.rootfind import R_DEFAULT_TOLERANCE, zeroin
+from reportgen.stats.vectors import inner
 
 # metafor's control defaults (rma.uni): threshold and iteration cap of Fisher scoring, and the
 # tolerance by which the likelihood at tau2 = 0 must win before a fit is reset to 0.
@@ -28,14 +29,14 @@ TAU2_MAX_DEFAULT = 100.0
 def weighted_q(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
     """Generalised Cochran's Q: sum w (y - mu_w)^2 with w = 1/(v + tau2) (metafor's .QE.func)."""
     w = 1 / (v + tau2)
-    residual = y - np.dot(w, y) / w.sum()
-    return float(np.dot(w * residual, residual))
+    residual = y - inner(w, y) / w.sum()
+    return float(inner(w * residual, residual))
 
 
 def _hedges(y: np.ndarray, v: np.ndarray) -> float:
     k = y.size
     centred = y - y.mean()
-    return float((np.dot(centred, centred) - (v.sum() - v.sum() / k)) / (k - 1))
+    return float((inner(centred, centred) - (v.sum() - v.sum() / k)) / (k - 1))
 
 
 def _dl(y: np.ndarray, v: np.ndarray) -> float:
@@ -118,15 +119,15 @@ def _fisher_scoring(
         # The hot path: dot products and preallocated buffers, no temporaries.
         w = buffers.weights(v, tau2)
         sw = w.sum()
-        sw2 = np.dot(w, w)
-        np.subtract(y, np.dot(w, y) / sw, out=residual)
+        sw2 = inner(w, w)
+        np.subtract(y, inner(w, y) / sw, out=residual)
         np.multiply(w, residual, out=weighted)
-        ypy = np.dot(weighted, residual)
-        yppy = np.dot(weighted, weighted)
+        ypy = inner(weighted, residual)
+        yppy = inner(weighted, weighted)
         if method == "REML":
             trace_p = sw - sw2 / sw
             w_squared = np.multiply(w, w, out=buffers.scratch)
-            trace_pp = sw2 - 2 * np.dot(w_squared, w) / sw + (sw2 / sw) ** 2
+            trace_pp = sw2 - 2 * inner(w_squared, w) / sw + (sw2 / sw) ** 2
             step = (yppy - trace_p) / trace_pp
         elif method == "ML":
             step = (yppy - sw) / sw2
@@ -156,10 +157,10 @@ def log_likelihood(
     buffers = buffers or Buffers.for_size(y.size)
     w = buffers.weights(v, tau2)
     sw = w.sum()
-    residual = np.subtract(y, np.dot(w, y) / sw, out=buffers.residual)
+    residual = np.subtract(y, inner(w, y) / sw, out=buffers.residual)
     np.multiply(w, residual, out=buffers.weighted)
     log_variance = np.log(np.add(v, tau2, out=buffers.scratch), out=buffers.scratch)
-    value = -0.5 * log_variance.sum() - 0.5 * np.dot(buffers.weighted, residual)
+    value = -0.5 * log_variance.sum() - 0.5 * inner(buffers.weighted, residual)
     if method == "REML":
         value -= 0.5 * np.log(sw)
     return float(value)
