@@ -83,8 +83,28 @@ def _parser() -> argparse.ArgumentParser:
         help="formats to rebuild (default: html,json)",
     )
     _error_options(watch)
-    validate = commands.add_parser("validate", help="check configs and data without building")
+    validate = commands.add_parser(
+        "validate",
+        help="run every check of build without rendering or writing",
+        description="Check configs as build does (config and data, analysis, placeholders, "
+        "the summary's numbers and reading grade) without rendering or writing: a config that "
+        "validates builds.",
+    )
     validate.add_argument("configs", nargs="+", metavar="CONFIG", help="config files to check")
+    validate.add_argument(
+        "--out",
+        default="output",
+        metavar="DIR",
+        help="output folder holding previous versions (default: output); nothing is written",
+    )
+    validate.add_argument(
+        "--strict", action="store_true", help="fail as build --strict would (reading grade)"
+    )
+    validate.add_argument(
+        "--allow-untraced-numbers",
+        action="store_true",
+        help="as build --allow-untraced-numbers: untraced numbers are warnings",
+    )
     return parser
 
 
@@ -183,7 +203,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return EXIT_USER_ERROR
     if args.command == "validate":
-        return _validate(paths)
+        return _validate(paths, Path(args.out), args.allow_untraced_numbers, args.strict)
     if args.command == "watch":
         return _watch(paths, Path(args.out), args.formats, args.log, args.debug)
     return _build(
@@ -199,14 +219,19 @@ def _run(args: argparse.Namespace) -> int:
     )
 
 
-def _validate(paths: list[Path]) -> int:
-    from reportgen.config.load import load_config
+def _validate(
+    paths: list[Path], out: Path, allow_untraced: bool = False, strict: bool = False
+) -> int:
+    """Run every check ``build`` runs (``prepare_report``), short of rendering and writing."""
     from reportgen.errors import InternalError, UserError
+    from reportgen.publish.build import prepare_report
 
     failed = internal = 0
     for path in paths:
         try:
-            load_config(path)
+            prepared = prepare_report(
+                path, out, allow_untraced_numbers=allow_untraced, strict=strict
+            )
         except UserError as error:
             failed += 1
             print(error, file=sys.stderr)
@@ -215,6 +240,8 @@ def _validate(paths: list[Path]) -> int:
             wrapped = InternalError.wrap(str(path), error)
             print(f"{wrapped.details.rstrip()}\n{wrapped}", file=sys.stderr)
         else:
+            for warning in prepared.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
             print(f"{path}: ok")
     if internal:
         return EXIT_INTERNAL_ERROR

@@ -92,8 +92,22 @@ def _rows(type_code: str, measure: str) -> list[dict[str, Any]]:
     return ROWS[type_code]
 
 
+def _meaning(type_code: str, measure: str) -> dict[str, Any]:
+    """The keys a sentence needs (``good``, ``event``, ``unit``, ``mid``) where the type and
+    measure have no default."""
+    keys: dict[str, Any] = {}
+    if type_code in ("continuous", "generic"):
+        keys["good"] = "lower"
+    if type_code == "generic" and (MEASURES[measure].scale == "ratio" or measure == "RD"):
+        keys["event"] = "had it"
+    if measure == "MD":
+        keys.update(unit="points", mid=1.0)
+    return keys
+
+
 def _outcome(type_code: str, measure: str, method: str, test: str, **extra: Any) -> dict:
     return {
+        **_meaning(type_code, measure),
         "id": "outcome",
         "label": "Outcome",
         "plain_label": "had it",

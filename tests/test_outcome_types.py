@@ -44,6 +44,7 @@ CONTINUOUS = """\
     side_effect: false
     type: continuous
     measure: SMD
+    good: lower
     data:
       - {study: a, intervention: {mean: 3.1, sd: 1.2, n: 40}, control: {mean: 3.9, sd: 1.4, n: 41}}
       - {study: b, intervention: {mean: 2.8, sd: 1.1, n: 25}, control: {mean: 3.0, sd: 1.0, n: 24}}
@@ -57,6 +58,8 @@ GENERIC = """\
     side_effect: false
     type: generic
     measure: HR
+    good: lower
+    event: died
     data:
       - {study: a, estimate: 0.72, ci_lower: 0.55, ci_upper: 0.94}
       - {study: b, estimate: 0.85, se: 0.1}
@@ -96,17 +99,17 @@ def problems(write_config, text):
         (
             "sd: 1.2, n: 40",
             "sd: 0, n: 40",
-            "config.yaml:16: outcomes[0].data[0].intervention.sd: must be greater than 0, got 0",
+            "config.yaml:17: outcomes[0].data[0].intervention.sd: must be greater than 0, got 0",
         ),
         (
             "sd: 1.2, n: 40",
             "sd: 1.2, n: 1",
-            "config.yaml:16: outcomes[0].data[0].intervention.n: must be at least 2, got 1",
+            "config.yaml:17: outcomes[0].data[0].intervention.n: must be at least 2, got 1",
         ),
         (
             ", control: {mean: 3.9, sd: 1.4, n: 41}}",
             "}",
-            "config.yaml:16: outcomes[0].data[0].control: required key is missing",
+            "config.yaml:17: outcomes[0].data[0].control: required key is missing",
         ),
     ],
 )
@@ -120,23 +123,23 @@ def test_continuous_data_checks(write_config, old, new, expected):
         (
             "estimate: 0.72, ci_lower: 0.55",
             "estimate: 0.50, ci_lower: 0.55",
-            "config.yaml:16: outcomes[0].data[0].estimate: the confidence interval 0.55 to 0.94 "
+            "config.yaml:18: outcomes[0].data[0].estimate: the confidence interval 0.55 to 0.94 "
             "does not contain the estimate 0.5",
         ),
         (
             "estimate: 0.72, ci_lower: 0.55",
             "estimate: -0.2, ci_lower: -0.5",
-            "config.yaml:16: outcomes[0].data[0].estimate: a HR must be greater than 0, got -0.2",
+            "config.yaml:18: outcomes[0].data[0].estimate: a HR must be greater than 0, got -0.2",
         ),
         (
             "{study: b, estimate: 0.85, se: 0.1}",
             "{study: b, estimate: 0.85}",
-            "config.yaml:17: outcomes[0].data[1]: give either se, or both ci_lower and ci_upper",
+            "config.yaml:19: outcomes[0].data[1]: give either se, or both ci_lower and ci_upper",
         ),
         (
             "{study: b, estimate: 0.85, se: 0.1}",
             "{study: b, estimate: 0.85, se: 0}",
-            "config.yaml:17: outcomes[0].data[1].se: must be greater than 0, got 0",
+            "config.yaml:19: outcomes[0].data[1].se: must be greater than 0, got 0",
         ),
     ],
 )

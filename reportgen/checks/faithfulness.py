@@ -15,7 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-NUMBER = re.compile(r"(?<![\w\-.\u2212])[\u2212-]?\d[\d,]*(?:\.\d+)?(?:\s?%)?")
+# A number as written in prose: an optional minus, digits with commas only as thousands
+# separators ("1,234"; in "over 65, a group" the comma is punctuation), decimals, a percent sign.
+NUMBER = re.compile(
+    r"(?<![\w\-.\u2212])[\u2212-]?(?:\d{1,3}(?:,\d{3})+(?!,?\d)|\d+)(?:\.\d+)?(?:\s?%)?"
+)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 

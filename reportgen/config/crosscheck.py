@@ -141,6 +141,7 @@ def _check_outcome_options(
     kind = OUTCOME_TYPES.get(outcome.get("type"))  # type: ignore[arg-type]
     if kind is not None:
         _check_combinations(outcome, kind, here, add)
+        _check_meaning(outcome, kind, here, add)
     subgroup = outcome.get("subgroup")
     if isinstance(subgroup, str):
         attributes = {key for s in studies if isinstance(s, dict) for key in s}
@@ -207,6 +208,49 @@ def _check_combinations(outcome: dict, kind: OutcomeType, here: KeyPath, add) ->
                     f"{METHOD_SUBJECTS.get(used_method, f'method {used_method}')}: add "
                     f"test: {_either(mismatch.needs)} to this analysis",
                 )
+
+
+# Keys that describe a measured (continuous) quantity: mean differences only.
+MEASURED_KEYS = ("unit", "scale", "mid")
+
+
+def _check_meaning(outcome: dict, kind: OutcomeType, here: KeyPath, add) -> None:
+    """What the outcome's statement needs to be said correctly (``good``, ``event``, ``unit``,
+    ``mid``): a comparative outcome whose sentence would have to guess is refused, naming the
+    key to add. Counted events (binary) default ``good`` from ``role`` and ``event`` from
+    ``plain_label``; continuous and generic outcomes have no safe default."""
+    measure = outcome.get("measure", kind.default_measure)
+    if not isinstance(measure, str) or measure not in kind.measures:
+        return
+    label = outcome.get("label") if isinstance(outcome.get("label"), str) else "this outcome"
+    if kind.code in ("continuous", "generic") and outcome.get("good") is None:
+        add(
+            (*here, "good"),
+            f"say which direction of {label} is better: add good: higher or good: lower "
+            f"({kind.code} outcomes have no default)",
+        )
+    counts_events = MEASURES[measure].scale == "ratio" or MEASURES[measure].absolute is not None
+    if kind.code == "generic" and counts_events and outcome.get("event") is None:
+        add(
+            (*here, "event"),
+            f"say what the {measure} counts, finishing 'fewer people ...': add event, e.g. "
+            "event: died or event: had a fall",
+        )
+    if outcome.get("event") is not None and not counts_events and kind.code != "proportion":
+        add((*here, "event"), f"event applies to counted events, not to measure {measure}")
+    if measure != "MD":
+        for key in MEASURED_KEYS:
+            if outcome.get(key) is not None:
+                add((*here, key), f"{key} applies to mean differences (measure MD) only")
+        return
+    if outcome.get("unit") is None:
+        add((*here, "unit"), "add unit: the unit of the mean difference, e.g. unit: points")
+    if outcome.get("mid") is None and outcome.get("thresholds") is None:
+        add(
+            (*here, "mid"),
+            "add mid: the smallest change that matters to people, in the outcome's unit "
+            "(or thresholds: small, moderate and large)",
+        )
 
 
 def _either(codes: tuple[str, ...]) -> str:

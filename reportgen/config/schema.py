@@ -194,7 +194,10 @@ class _OutcomeBase(_Strict):
     plain_label: Text = Field(
         description="What happened to people, in plain words, e.g. 'had their leukaemia respond'."
     )
-    role: Literal["benefit", "harm"] = Field(description="Whether more events is good or bad.")
+    role: Literal["benefit", "harm"] = Field(
+        description="Whether the outcome is a benefit or a harm (harms are listed as side "
+        "effects; for counted events it also sets the default of good)."
+    )
     side_effect: bool | None = Field(
         None,
         description="List under 'Side effects' in the summary (default: true for harms).",
@@ -220,6 +223,59 @@ class _OutcomeBase(_Strict):
     small_study_min_k: int = Field(
         10, strict=True, ge=3, description="Run small-study tests from this many studies."
     )
+    good: Literal["higher", "lower"] | None = Field(
+        None,
+        description="*Contract.* Which direction of the outcome is better: higher or lower "
+        "(default for counted events, binary and proportion: lower for a harm, higher for a "
+        "benefit; required for continuous and generic outcomes).",
+    )
+    event: Text | None = Field(
+        None,
+        description="*Contract.* What a ratio or risk difference counts, finishing 'fewer "
+        "people ...', e.g. 'died' or 'had a fall' (default for binary outcomes: plain_label; "
+        "required for generic HR, OR, RR, IRR and RD).",
+    )
+    unit: Text | None = Field(
+        None,
+        description="*Contract.* Unit of a mean difference, e.g. 'points' (required for MD).",
+    )
+    scale: Text | None = Field(
+        None,
+        description="*Contract.* The measurement scale and its range, e.g. 'Berg Balance Scale, "
+        "0 to 56' (mean differences).",
+    )
+    mid: float | None = Field(
+        None,
+        gt=0,
+        description="*Contract.* Minimal important difference of a mean difference, in the "
+        "outcome's unit: the smallest change that matters to people. Sets the sizes of effect "
+        "(small = 1, moderate = 2, large = 3 MIDs) unless thresholds are given.",
+    )
+
+    def good_direction(self) -> str | None:
+        """``good``, or for counted events (binary, proportion) the default from ``role``:
+        fewer harms and more benefits are better. None where it must be given."""
+        if self.good is not None:
+            return self.good
+        if self.type in ("binary", "proportion"):  # type: ignore[attr-defined]
+            return "lower" if self.role == "harm" else "higher"
+        return None
+
+    def counts_events(self) -> bool:
+        """Whether the measure compares how many people had an event (ratios, and risk
+        differences, which have an absolute effect), so its sentence names the event; mean
+        differences and SMDs measure a quantity instead."""
+        measure = MEASURES[self.measure]  # type: ignore[attr-defined]
+        return measure.scale == "ratio" or measure.absolute is not None
+
+    def counted_event(self) -> str | None:
+        """What the outcome counts, finishing 'fewer people ...': ``event``, or for binary and
+        proportion outcomes ``plain_label`` (their data count people who had it)."""
+        if self.event is not None:
+            return self.event
+        if self.type in ("binary", "proportion"):  # type: ignore[attr-defined]
+            return self.plain_label
+        return None
 
 
 class ProportionOutcome(_OutcomeBase):

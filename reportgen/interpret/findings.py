@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from reportgen.config.schema import ReportConfig
 from reportgen.interpret.absolute import control_risk, treated_risk
 from reportgen.interpret.certainty import Certainty, certainty_of
-from reportgen.interpret.statements import classify
+from reportgen.interpret.statements import classify, favoured
 from reportgen.stats.analysis import OutcomeResult, ReportResults
 
 # Size and direction of a single-arm rate: it has no comparison, so neither applies.
@@ -43,6 +43,9 @@ class Finding:
     direction: str  # increase, decrease, or "none" for single-arm data
     absolute: AbsoluteEffect | None  # two-arm binary outcomes only
     side_effect: bool  # listed under "Side effects" in the patient summary
+    good: str | None = None  # higher or lower: which direction of the outcome is better
+    event: str | None = None  # what a counted outcome counts ("died"), finishing "fewer people"
+    favours: str | None = None  # intervention, comparator, neither, uncertain; None single-arm
 
     @property
     def outcome_id(self) -> str:
@@ -86,10 +89,13 @@ def interpret(config: ReportConfig, results: ReportResults) -> Findings:
 
 def interpret_outcome(result: OutcomeResult, designs: list[str | None]) -> Finding:
     outcome, pooled = result.outcome, result.pooled
+    good = outcome.good_direction()
+    favours = None
     if outcome.type == "proportion":
         size, direction = RATE, NO_DIRECTION
     else:
         size, direction = classify(result)
+        favours = favoured(size, direction, good)
     absolute = None
     if outcome.type == "binary":
         control = control_risk(result)
@@ -106,4 +112,7 @@ def interpret_outcome(result: OutcomeResult, designs: list[str | None]) -> Findi
         direction=direction,
         absolute=absolute,
         side_effect=outcome.role == "harm" if flag is None else flag,
+        good=good,
+        event=outcome.counted_event(),
+        favours=favours,
     )

@@ -18,13 +18,28 @@ from reportgen.stats.measures import measure_info
 SIZES = ("trivial", "small", "moderate", "large")
 
 
+# Sizes of a mean difference in minimal important differences (MIDs): small from 1 MID, moderate
+# from 2 and large from 3. The MID is by definition the smallest change that matters (Jaeschke R
+# et al. 1989, Control Clin Trials 10:407-415), so it is the "small" threshold, as GRADE uses it
+# for continuous outcomes (Guyatt GH et al. 2013, J Clin Epidemiol 66:173-183). No published
+# rule fixes the larger sizes; we step by one MID each, as effects expressed in "MID units" are
+# read (Thorlund K et al. 2011, Res Synth Methods 2:188-203). Editors override with thresholds.
+MID_MULTIPLES = (1.0, 2.0, 3.0)
+
+
 def thresholds_for(result: OutcomeResult) -> tuple[float, float, float] | None:
-    """(small, moderate, large) on the effect's natural scale, or None if unknown (an MD with
-    no thresholds in the config)."""
-    given = getattr(result.outcome, "thresholds", None)
+    """(small, moderate, large) on the effect's natural scale: the config's ``thresholds``,
+    else multiples of its ``mid`` (mean differences), else the registry's defaults; None if
+    unknown (an MD with neither, which config validation refuses)."""
+    outcome = result.outcome
+    given = getattr(outcome, "thresholds", None)
     if given is not None:
         return (given.small, given.moderate, given.large)
-    return measure_info(result.outcome.measure).thresholds
+    mid = getattr(outcome, "mid", None)
+    if mid is not None and outcome.measure == "MD":
+        small, moderate, large = (mid * multiple for multiple in MID_MULTIPLES)
+        return (small, moderate, large)
+    return measure_info(outcome.measure).thresholds
 
 
 def _distance(value: float, measure: str) -> float:
@@ -60,3 +75,16 @@ def classify(result: OutcomeResult) -> tuple[str, str]:
         else "large"
     )
     return size, direction
+
+
+def favoured(size: str, direction: str, good: str | None) -> str:
+    """Which arm the effect favours: ``uncertain`` (the CI includes no effect and an important
+    one), ``neither`` (a trivial effect), else ``intervention`` when the measure moved the way
+    ``good`` says is better (a decrease of a lower-is-better outcome) and ``comparator``
+    otherwise."""
+    if size == "uncertain" or good is None:
+        return "uncertain"
+    if size == "trivial":
+        return "neither"
+    better = "decrease" if good == "lower" else "increase"
+    return "intervention" if direction == better else "comparator"

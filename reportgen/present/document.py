@@ -100,6 +100,24 @@ def _certainty(rating) -> dict[str, Any]:
     }
 
 
+def _interpretation(finding: Finding, statement: str) -> dict[str, Any]:
+    """What the outcome's result means (*contract*): which direction is good, what it counts
+    (``event``), its ``unit`` and ``mid``, the ``size`` class and ``direction`` of the measure,
+    the side it ``favours`` and the ``statement`` the report shows. Single-arm rates have no
+    comparison: their size, direction and favours are null."""
+    outcome = finding.result.outcome
+    return {
+        "good": finding.good,
+        "event": finding.event,
+        "unit": outcome.unit,
+        "mid": outcome.mid,
+        "size": None if finding.is_rate else finding.size,
+        "direction": None if finding.is_rate else finding.direction,
+        "favours": finding.favours,
+        "statement": statement,
+    }
+
+
 def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
     result = finding.result
     model, outcome = result.model, result.outcome
@@ -141,6 +159,7 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
             "phrase_table_version": phrase_table()["version"],
         },
         "certainty": _certainty(finding.certainty),
+        "interpretation": _interpretation(finding, statement.lead),
         "notes": list(result.notes),
     }
     if result.subgroups is not None:

@@ -16,6 +16,8 @@ from reportgen.render import FORMATS, OUTPUT_FILES
 
 if TYPE_CHECKING:
     from reportgen.config.load import LoadedConfig
+    from reportgen.present.versions import VersionInfo
+    from reportgen.present.view import ReportView
 
 
 @dataclass
@@ -52,22 +54,33 @@ def _previous_results(folder: Path) -> dict | None:
         return None
 
 
-def build_report(
+@dataclass(frozen=True)
+class PreparedReport:
+    """One report computed and checked, not yet rendered or written: what ``validate`` runs
+    and ``build`` renders, so that a config ``validate`` accepts is one ``build`` publishes."""
+
+    loaded: LoadedConfig
+    view: ReportView
+    warnings: tuple[str, ...]
+    version: VersionInfo
+    previous: dict | None
+
+
+def prepare_report(
     config_path: str | Path,
     out_dir: str | Path = "output",
-    formats: Iterable[str] = FORMATS,
     timer: StageTimer | None = None,
     allow_untraced_numbers: bool = False,
     strict: bool = False,
-) -> BuiltReport:
-    """Validate, analyse, interpret, present, check, render and publish one report to
-    ``<out_dir>/<report.id>/``: every file is computed before anything is written.
+) -> PreparedReport:
+    """Validate, analyse, interpret, present and check one report (every step of ``build``
+    short of rendering and writing). ``out_dir`` holds the previous version, if any, which the
+    summary's changes are compared with.
 
-    Raises ``UserError`` (nothing written) for bad input. The caller holds the output lock.
+    Raises ``UserError`` for bad input: config problems, analysis errors, untraced numbers and
+    unknown placeholders, and (with ``strict``) a summary above its reading grade.
     """
     timer = timer or StageTimer()
-    formats = tuple(formats)
-    out = Path(out_dir)
     with timer.stage("validate"):
         from reportgen.config.load import load_config
 
@@ -84,12 +97,11 @@ def build_report(
     from reportgen.present.versions import compare
     from reportgen.present.view import build_view
     from reportgen.provenance import current_provenance
-    from reportgen.render import render_formats
 
     findings = interpret(config, results)
     provenance = current_provenance()
     document = results_document(config, results, findings, provenance, loaded.sha256)
-    previous = _previous_results(out / config.report.id)
+    previous = _previous_results(Path(out_dir) / config.report.id)
     version = compare(previous, document, config.report.updated)
     document["report"].update(version=version.version, updated=version.updated)
     document["changelog"] = list(version.changelog)
@@ -104,11 +116,36 @@ def build_report(
         )
         checks = check_summary(loaded, view, document, allow_untraced_numbers, strict)
         view = view.with_checks(checks_view(checks))
+    return PreparedReport(loaded, view, checks.warnings, version, previous)
+
+
+def build_report(
+    config_path: str | Path,
+    out_dir: str | Path = "output",
+    formats: Iterable[str] = FORMATS,
+    timer: StageTimer | None = None,
+    allow_untraced_numbers: bool = False,
+    strict: bool = False,
+) -> BuiltReport:
+    """Validate, analyse, interpret, present, check (``prepare_report``), then render and
+    publish one report to ``<out_dir>/<report.id>/``: every file is computed before anything
+    is written.
+
+    Raises ``UserError`` (nothing written) for bad input. The caller holds the output lock.
+    """
+    timer = timer or StageTimer()
+    formats = tuple(formats)
+    out = Path(out_dir)
+    prepared = prepare_report(config_path, out, timer, allow_untraced_numbers, strict)
+    loaded, view, version = prepared.loaded, prepared.view, prepared.version
+    config = loaded.config
+    from reportgen.render import render_formats
+
     with timer.stage("pdf" if "pdf" in formats else "render"):
         files = {f"figures/{stem}.svg": svg.encode("utf-8") for stem, svg in view.figures}
         files |= render_formats(view, formats)
     files["manifest.json"] = _manifest(loaded, formats, version.version)
-    archive = _archive(previous, version.version)
+    archive = _archive(prepared.previous, version.version)
     with timer.stage("write"):
         from reportgen.publish.output import publish
 
@@ -121,7 +158,7 @@ def build_report(
         version.updated,
         loaded.sha256,
         tuple(source_hashes(loaded.sources)),
-        checks.warnings,
+        prepared.warnings,
     )
 
 
