@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from reportgen.config.limits import excerpt
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
 from reportgen.stats.measures import (
@@ -105,7 +106,10 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
 
 def _check_counts(row: dict, here: KeyPath, add) -> None:
     events, total = row.get("events"), row.get("total")
-    if _is_int(events) and _is_int(total) and events > total and total >= 1:
+    # Counts over the max_count limit are reported by ``bounds`` (and not printed whole here).
+    if not (_is_int(events) and _is_int(total) and max(events, total) <= 10**15):
+        return
+    if events > total >= 1:
         add((*here, "events"), f"events ({events}) cannot be more than total ({total})")
 
 
@@ -254,4 +258,6 @@ def describe_value(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    return excerpt(value)
