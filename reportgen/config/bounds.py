@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from reportgen.config.limits import Limits, env_name
+from reportgen.config.limits import Limits, env_name, excerpt
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
 
@@ -64,7 +64,11 @@ def _walk(value: Any, path: KeyPath):
 def _check_value(path: KeyPath, value: Any, limits: Limits, add, problems, document) -> None:
     key = path[-1] if path else ""
     if isinstance(key, str) and len(key) > limits.label_chars:
-        add(path, f"a key longer than {limits.label_chars:,} characters", "label_chars")
+        add(
+            path[:-1],
+            f"a key longer than {limits.label_chars:,} characters ({excerpt(key)})",
+            "label_chars",
+        )
     if isinstance(value, str):
         if path == ("report", "title"):
             most, limit = limits.title_chars, "title_chars"

@@ -125,7 +125,7 @@ def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
         for k, v in (("estimate", estimate), ("ci_lower", lower), ("ci_upper", upper))
         if _is_number(v)
     }
-    if measure in MEASURES and MEASURES[measure].scale == "ratio":
+    if isinstance(measure, str) and measure in MEASURES and MEASURES[measure].scale == "ratio":
         for key, value in numbers.items():
             if value <= 0:
                 add((*here, key), f"a {measure} must be greater than 0, got {value!r}")
@@ -140,7 +140,8 @@ def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
 def _check_outcome_options(
     outcome: dict, here: KeyPath, add, study_ids: set[str], studies: list
 ) -> None:
-    kind = OUTCOME_TYPES.get(outcome.get("type"))  # type: ignore[arg-type]
+    code = outcome.get("type")
+    kind = OUTCOME_TYPES.get(code) if isinstance(code, str) else None
     if kind is not None:
         _check_combinations(outcome, kind, here, add)
     subgroup = outcome.get("subgroup")
@@ -188,7 +189,7 @@ def _check_combinations(outcome: dict, kind: OutcomeType, here: KeyPath, add) ->
             continue
         used_method = method if own_method is None else own_method
         used_test = test if own_test is None else own_test
-        if used_method not in METHODS or used_test not in TESTS:
+        if not isinstance(used_method, str) or used_method not in METHODS or used_test not in TESTS:
             continue  # an unknown code: the schema reports it
         at = (*here, "sensitivity", s_index)
         mismatches = combination_problems(kind.code, measure, used_method, used_test)

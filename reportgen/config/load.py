@@ -76,18 +76,19 @@ def load_config(path: str | Path, data_root: str | Path | None = None) -> Loaded
 def _at_most_per_file(problems: list[Problem], config_file: str, most: int) -> list[Problem]:
     """The problems, with at most ``most`` per data file followed by "and N more" (a data file
     of two million bad rows must not print two million lines)."""
-    kept: list[Problem] = []
-    dropped: dict[str, list[Problem]] = {}
-    counts: dict[str, int] = {}
+    by_file: dict[str, list[Problem]] = {}
     for problem in sorted(problems, key=lambda p: (p.file, p.line, p.key_path, p.message)):
-        counts[problem.file] = counts.get(problem.file, 0) + 1
-        if problem.file != config_file and counts[problem.file] > most:
-            dropped.setdefault(problem.file, []).append(problem)
-        else:
-            kept.append(problem)
-    for file, rest in dropped.items():
-        more = f"and {len(rest):,} more problem{'s' if len(rest) != 1 else ''} from this line on"
-        kept.append(Problem(file, rest[0].line, "", more))
+        by_file.setdefault(problem.file, []).append(problem)
+    kept: list[Problem] = []
+    for file, found in by_file.items():
+        if file == config_file or len(found) <= most:
+            kept += found
+            continue
+        cut_line = found[most].line  # whole lines are kept, so "and N more" comes last
+        shown = [p for p in found if p.line < cut_line] or found[:most]
+        rest = len(found) - len(shown)
+        more = f"and {rest:,} more problem{'s' if rest != 1 else ''} from this line on"
+        kept += [*shown, Problem(file, cut_line, "", more)]
     return kept
 
 
@@ -133,7 +134,7 @@ def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
         message = f"must be at least {error['ctx']['ge']}, got {excerpt(given)}"
     elif kind == "greater_than":
         message = f"must be greater than {error['ctx']['gt']:g}, got {excerpt(given)}"
-    elif kind in ("float_type", "float_parsing") and isinstance(given, int | float):
+    elif kind in ("float_type", "float_parsing") and type(given) in (int, float):
         message = f"the number {excerpt(given)} is too large"
     elif kind in ("float_type", "float_parsing"):
         message = f"expected a number, got {describe_value(given)}"

@@ -21,7 +21,7 @@ from reportgen.config.datafiles import (
     read_data_bytes,
     resolve_data_path,
 )
-from reportgen.config.limits import Limits, current_limits, data_root
+from reportgen.config.limits import Limits, current_limits, data_root, excerpt
 
 NESTED_PREFIXES = ("intervention", "control")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -57,13 +57,14 @@ class SourceRow:
     columns: dict[tuple[str, ...], str]
 
 
-def read_rows(path: Path, limits: Limits | None = None) -> list[SourceRow]:
+def read_rows(path: Path, limits: Limits | None = None, name: str | None = None) -> list[SourceRow]:
     """Rows of a CSV (UTF-8, header line first) or XLSX (first sheet, header row first) file.
 
     ``path`` must already be checked (``datafiles.resolve_data_path``); it is read within the
-    size, row, column and cell limits."""
+    size, row, column and cell limits. ``name``: the file as the config names it, whose suffix
+    says how to read it (``path`` may be where a symlink leads)."""
     limits = limits or current_limits()
-    suffix = path.suffix.lower()
+    suffix = Path(name or path).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise SourceError(f"unsupported data file type {suffix[:20]!r}: use .csv or .xlsx")
     raw = read_data_bytes(path, limits)
@@ -236,9 +237,9 @@ def attach_sources(
         if not isinstance(value, str):
             return value
         file = base / value
-        shown = str(file) if len(value) <= 200 else str(base / (value[:200] + "..."))
+        shown = str(file) if value.strip() and len(value) <= 200 else excerpt(value)
         try:
-            rows = read_rows(resolve_data_path(value, base, root), limits)
+            rows = read_rows(resolve_data_path(value, base, root), limits, value)
         except SourceError as error:
             problems.append(
                 Problem(shown, error.line, "", str(error))

@@ -130,6 +130,10 @@ def _over_limit(file: str, line: int, what: str, limit: str) -> ConfigError:
     )
 
 
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
 class _Builder:
     """Turns composed nodes into Python values, recording lines; counts every node it builds
     (aliases included) so that an alias bomb stops at ``yaml_nodes``."""
@@ -156,6 +160,18 @@ class _Builder:
         self.value_lines[path] = line
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
+        if node.tag not in (_MAP_TAG, _SEQ_TAG):  # !!python/object/apply:... on a mapping
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise ConfigError(
+                [
+                    Problem(
+                        self.file,
+                        line,
+                        format_key_path(path),
+                        f"the tag {excerpt(tag)[1:-1]} is not allowed: remove it",
+                    )
+                ]
+            )
         if id(node) in self.open:
             raise ConfigError(
                 [Problem(self.file, line, format_key_path(path), "an alias refers to itself")]

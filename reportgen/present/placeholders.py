@@ -8,7 +8,7 @@ with the file and line of the text, never a crash or a leak.
 Placeholders are expressions, not programs: a text may hold ``{{ expression | filter }}`` and
 ``{% if %}``, and nothing else (no loops, macros, calls, ``set`` or includes), so the work a
 text can ask for is bounded by its length. Within an expression, ``*``, ``**``, ``+`` and ``%``
-are checked before they run (``{{ 'x' * 10**8 }}`` and ``{{ 9 ** 9 ** 9 }}`` are refused), the
+are checked before they run (``{{ 'x' * 10**8 }}`` and ``{{ 2 ** 100000 }}`` are refused), the
 filters' digit counts are bounded, and a field's filled-in text may be at most
 ``limits.placeholder_chars`` long.
 """
@@ -26,7 +26,7 @@ from reportgen.present.format import natural_frequency, number, percent
 
 TEXT_FIELDS = ("headline", "key_takeaway", "context", "what_it_means")
 MAX_DIGITS = 10  # the most decimals a filter may be asked for
-MAX_EXPONENT = 64  # the largest power ``**`` may raise a whole number to
+MAX_BITS = 4096  # the largest whole number ``**`` may make (Python's ints have no bound)
 
 
 class PlaceholderRefused(ValueError):
@@ -115,8 +115,9 @@ def _check_binop(operator: str, left: Any, right: Any, max_chars: int) -> None:
         ):
             raise PlaceholderRefused(f"the result would be longer than {max_chars:,}")
     elif operator == "**":
-        if isinstance(right, int | float) and abs(right) > MAX_EXPONENT and left not in (0, 1, -1):
-            raise PlaceholderRefused(f"powers above {MAX_EXPONENT} are not allowed")
+        whole = all(isinstance(x, int) and not isinstance(x, bool) for x in (left, right))
+        if whole and right > 0 and abs(left) > 1 and abs(left).bit_length() * right > MAX_BITS:
+            raise PlaceholderRefused("the result would be too large")
     elif operator == "%" and isinstance(left, str):
         raise PlaceholderRefused("'%' formatting is not allowed: use the filters")
 
