@@ -9,6 +9,7 @@ configs still build); 130 interrupted (Ctrl-C).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -105,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="as build --allow-untraced-numbers: untraced numbers are warnings",
     )
+    for command in (build, watch, validate):
+        command.add_argument(
+            "--data-root",
+            metavar="DIR",
+            help="data files may be read from anywhere inside DIR (default: each config's folder)",
+        )
     return parser
 
 
@@ -195,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.data_root:  # read by config.load (also in --jobs worker processes)
+        os.environ["REPORTGEN_DATA_ROOT"] = os.path.realpath(args.data_root)
     paths = _config_paths(args.configs)
     if not paths:
         print(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from reportgen.config.limits import excerpt
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
 from reportgen.paths import data_dir
@@ -107,7 +108,10 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
 
 def _check_counts(row: dict, here: KeyPath, add) -> None:
     events, total = row.get("events"), row.get("total")
-    if _is_int(events) and _is_int(total) and events > total and total >= 1:
+    # Counts over the max_count limit are reported by ``bounds`` (and not printed whole here).
+    if not (_is_int(events) and _is_int(total) and max(events, total) <= 10**15):
+        return
+    if events > total >= 1:
         add((*here, "events"), f"events ({events}) cannot be more than total ({total})")
 
 
@@ -123,7 +127,7 @@ def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
         for k, v in (("estimate", estimate), ("ci_lower", lower), ("ci_upper", upper))
         if _is_number(v)
     }
-    if measure in MEASURES and MEASURES[measure].scale == "ratio":
+    if isinstance(measure, str) and measure in MEASURES and MEASURES[measure].scale == "ratio":
         for key, value in numbers.items():
             if value <= 0:
                 add((*here, key), f"a {measure} must be greater than 0, got {value!r}")
@@ -138,7 +142,8 @@ def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
 def _check_outcome_options(
     outcome: dict, here: KeyPath, add, study_ids: set[str], studies: list
 ) -> None:
-    kind = OUTCOME_TYPES.get(outcome.get("type"))  # type: ignore[arg-type]
+    code = outcome.get("type")
+    kind = OUTCOME_TYPES.get(code) if isinstance(code, str) else None
     if kind is not None:
         _check_combinations(outcome, kind, here, add)
         _check_meaning(outcome, kind, here, add)
@@ -187,7 +192,7 @@ def _check_combinations(outcome: dict, kind: OutcomeType, here: KeyPath, add) ->
             continue
         used_method = method if own_method is None else own_method
         used_test = test if own_test is None else own_test
-        if used_method not in METHODS or used_test not in TESTS:
+        if not isinstance(used_method, str) or used_method not in METHODS or used_test not in TESTS:
             continue  # an unknown code: the schema reports it
         at = (*here, "sensitivity", s_index)
         mismatches = combination_problems(kind.code, measure, used_method, used_test)
@@ -300,7 +305,9 @@ def describe_value(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    return excerpt(value)
 
 
 def summary_languages() -> list[str]:

@@ -17,9 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from reportgen.config.bounds import check_limits
 from reportgen.config.crosscheck import cross_check, describe_value
+from reportgen.config.datafiles import SourceError, read_regular_file
+from reportgen.config.limits import current_limits, excerpt
 from reportgen.config.schema import ReportConfig
-from reportgen.config.sources import SourceError, attach_sources, decode_utf8
+from reportgen.config.sources import attach_sources, decode_utf8
 from reportgen.config.yamlpos import KeyPath, PositionedDocument, load_yaml
 from reportgen.errors import ConfigError, Problem
 from reportgen.stats.measures import OUTCOME_TYPES
@@ -36,25 +39,29 @@ class LoadedConfig:
     document: PositionedDocument | None = None  # where each key is, for later error messages
 
 
-def load_config(path: str | Path) -> LoadedConfig:
-    """Read, parse and validate one config file; raise ``ConfigError`` listing every problem."""
+def load_config(path: str | Path, data_root: str | Path | None = None) -> LoadedConfig:
+    """Read, parse and validate one config file; raise ``ConfigError`` listing every problem.
+
+    Data files it names are read only from inside ``data_root`` (default: the
+    ``REPORTGEN_DATA_ROOT`` environment variable, else the config's own folder); every input is
+    bounded by ``config.limits`` (too much is a located problem, never a hang or a crash).
+    """
     path = Path(path)
     shown = str(path)
+    limits = current_limits()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError([Problem(shown, 0, "", f"cannot read file: {exc.strerror}")]) from None
-    try:
+        raw = read_regular_file(path, limits.config_bytes, "config_bytes", follow=True)
         text = decode_utf8(raw)
     except SourceError as exc:
         raise ConfigError([Problem(shown, exc.line, "", str(exc))]) from None
-    document = load_yaml(text, shown)
+    document = load_yaml(text, shown, limits)
     if not isinstance(document.data, dict):
         raise ConfigError(
             [Problem(shown, 1, "", "expected a mapping with report, studies and outcomes")]
         )
-    document, sources, problems, unreadable = attach_sources(document, path)
-    problems += cross_check(document)
+    root = Path(data_root) if data_root is not None else None
+    document, sources, problems, unreadable = attach_sources(document, path, limits, root)
+    problems += cross_check(document) + check_limits(document, limits)
     try:
         config = ReportConfig.model_validate(document.data)
     except ValidationError as exc:
@@ -62,8 +69,27 @@ def load_config(path: str | Path) -> LoadedConfig:
         problems += [p for p in schema_problems if p.key_path not in unreadable]
         config = None
     if problems or config is None:
-        raise ConfigError(_unique(problems))
+        raise ConfigError(_at_most_per_file(_unique(problems), shown, limits.row_errors))
     return LoadedConfig(config, path, hashlib.sha256(raw).hexdigest(), sources, document)
+
+
+def _at_most_per_file(problems: list[Problem], config_file: str, most: int) -> list[Problem]:
+    """The problems, with at most ``most`` per data file followed by "and N more" (a data file
+    of two million bad rows must not print two million lines)."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in sorted(problems, key=lambda p: (p.file, p.line, p.key_path, p.message)):
+        by_file.setdefault(problem.file, []).append(problem)
+    kept: list[Problem] = []
+    for file, found in by_file.items():
+        if file == config_file or len(found) <= most:
+            kept += found
+            continue
+        cut_line = found[most].line  # whole lines are kept, so "and N more" comes last
+        shown = [p for p in found if p.line < cut_line] or found[:most]
+        rest = len(found) - len(shown)
+        more = f"and {rest:,} more problem{'s' if rest != 1 else ''} from this line on"
+        kept += [*shown, Problem(file, cut_line, "", more)]
+    return kept
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -101,20 +127,24 @@ def _problem_from_pydantic(error: Any, document: PositionedDocument) -> Problem:
         message = "required key is missing"
     elif kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        message = f"expected one of {expected}, got {given!r}"
+        message = f"expected one of {expected}, got {excerpt(given)}"
     elif kind in ("int_type", "int_parsing", "int_from_float"):
-        message = f"expected a whole number, got {given!r}"
+        message = f"expected a whole number, got {excerpt(given)}"
     elif kind == "greater_than_equal":
-        message = f"must be at least {error['ctx']['ge']}, got {given!r}"
+        message = f"must be at least {error['ctx']['ge']}, got {excerpt(given)}"
     elif kind == "greater_than":
-        message = f"must be greater than {error['ctx']['gt']:g}, got {given!r}"
+        message = f"must be greater than {error['ctx']['gt']:g}, got {excerpt(given)}"
+    elif kind in ("float_type", "float_parsing") and type(given) in (int, float):
+        message = f"the number {excerpt(given)} is too large"
     elif kind in ("float_type", "float_parsing"):
-        message = f"expected a number, got {given!r}"
+        message = f"expected a number, got {describe_value(given)}"
+    elif kind == "finite_number":
+        message = f"expected a finite number, got {excerpt(given)}"
     elif kind == "string_pattern_mismatch":
         message = (
-            f"{given!r} is not a valid id: use lower-case letters, digits and hyphens"
+            f"{excerpt(given)} is not a valid id: use lower-case letters, digits and hyphens"
             if _field_is_slug(path)
-            else f"{given!r} is not a valid id: use letters, digits, '-', '_' or '.'"
+            else f"{excerpt(given)} is not a valid id: use letters, digits, '-', '_' or '.'"
         )
     elif kind == "too_short":
         message = "must not be empty"

@@ -36,6 +36,9 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Count = Annotated[int, Field(strict=True, ge=0)]
 PositiveCount = Annotated[int, Field(strict=True, ge=1)]
+# A real number: true/false and text are refused (``mean: yes`` is not 1.0), and so are nan and
+# infinities (``.inf`` in YAML, ``1e999`` in a CSV), which no analysis can use.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -73,7 +76,7 @@ class ReportInfo(_Strict):
     )
     authors: Text | None = Field(None, description="Who prepared this summary.")
     language: Text = Field("en", description="Language of the report, as an IETF tag.")
-    reading_grade: float = Field(
+    reading_grade: Number = Field(
         8, gt=0, description="Target Flesch-Kincaid grade of the patient summary (default 8)."
     )
     illustrative: bool = Field(
@@ -114,8 +117,8 @@ class BinaryRow(_Strict):
 
 
 class ContinuousArm(_Strict):
-    mean: float = Field(description="Mean of the outcome in this arm.")
-    sd: float = Field(gt=0, description="Standard deviation in this arm (> 0).")
+    mean: Number = Field(description="Mean of the outcome in this arm.")
+    sd: Number = Field(gt=0, description="Standard deviation in this arm (> 0).")
     n: int = Field(strict=True, ge=2, description="Number of people in this arm (>= 2).")
 
 
@@ -133,10 +136,10 @@ class GenericRow(_Strict):
     log ratio; differences on their own scale."""
 
     study: Identifier = Field(description="Id of a study listed under `studies:`.")
-    estimate: float = Field(description="The study's effect estimate.")
-    se: float | None = Field(None, gt=0, description="Its standard error.")
-    ci_lower: float | None = Field(None, description="Lower bound of its 95% CI.")
-    ci_upper: float | None = Field(None, description="Upper bound of its 95% CI.")
+    estimate: Number = Field(description="The study's effect estimate.")
+    se: Number | None = Field(None, gt=0, description="Its standard error.")
+    ci_lower: Number | None = Field(None, description="Lower bound of its 95% CI.")
+    ci_upper: Number | None = Field(None, description="Upper bound of its 95% CI.")
 
 
 class CertaintyRating(_Strict):
@@ -164,9 +167,9 @@ class CertaintyRating(_Strict):
 class Thresholds(_Strict):
     """`thresholds:` what counts as a small, moderate and large effect for this outcome."""
 
-    small: float = Field(gt=0, description="Smallest important effect (ratios: 0.1 = 10%).")
-    moderate: float = Field(gt=0, description="A moderate effect.")
-    large: float = Field(gt=0, description="A large effect.")
+    small: Number = Field(gt=0, description="Smallest important effect (ratios: 0.1 = 10%).")
+    moderate: Number = Field(gt=0, description="A moderate effect.")
+    large: Number = Field(gt=0, description="A large effect.")
 
 
 class Sensitivity(_Strict):

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from reportgen.config.limits import Limits, current_limits, env_name, excerpt
 from reportgen.errors import ConfigError, Problem
 
 KeyPath = tuple[str | int, ...]
@@ -74,50 +75,151 @@ def format_key_path(path: KeyPath) -> str:
     return text
 
 
-def load_yaml(text: str, file: str) -> PositionedDocument:
+def load_yaml(text: str, file: str, limits: Limits | None = None) -> PositionedDocument:
     """Parse ``text`` (the contents of ``file``) into a ``PositionedDocument``.
 
-    Raises ``ConfigError`` with the line of a syntax error, or for a duplicate mapping key (which
-    PyYAML would otherwise silently resolve to the last value).
+    Raises ``ConfigError`` with the line of a syntax error, a duplicate mapping key (which
+    PyYAML would otherwise silently resolve to the last value), a value its tag cannot make
+    (``!!int "abc"``, ``!!python/object``), or a document over the limits: nesting deeper than
+    ``yaml_depth`` (checked on the event stream, before anything recurses), more than
+    ``yaml_nodes`` nodes once aliases are expanded (an alias bomb), or an alias inside itself.
     """
+    limits = limits or current_limits()
     try:
+        _check_shape(text, file, limits)
         root = yaml.compose(text, Loader=_PlainLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
-        reason = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses (NUL, ...)
+            line = text.count("\n", 0, exc.position) + 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError([Problem(file, line, "", f"invalid YAML: {reason}")]) from None
-    value_lines: dict[KeyPath, int] = {}
-    key_lines: dict[KeyPath, int] = {}
-    problems: list[Problem] = []
-    constructor = _PlainLoader(text)
+    builder = _Builder(text, file, limits)
+    data = builder.build(root, ()) if root is not None else None
+    if builder.problems:
+        raise ConfigError(builder.problems)
+    return PositionedDocument(data, file, builder.value_lines, builder.key_lines)
 
-    def build(node: yaml.Node, path: KeyPath) -> Any:
-        value_lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = constructor.construct_object(key_node, deep=True)
-                if not isinstance(key, str):
-                    key = str(key)
-                child = (*path, key)
-                if key in result:
-                    problems.append(
-                        Problem(
-                            file,
-                            key_node.start_mark.line + 1,
-                            format_key_path(child),
-                            "duplicate key (it is already set above)",
-                        )
+
+def _check_shape(text: str, file: str, limits: Limits) -> None:
+    """Refuse nesting deeper than ``limits.yaml_depth`` from the parser's events (PyYAML's
+    composer recurses once per level, so a 5,000-deep document would crash it)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_PlainLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.yaml_depth:
+                raise _over_limit(
+                    file,
+                    event.start_mark.line + 1,
+                    f"lists and mappings nested more than {limits.yaml_depth} deep",
+                    "yaml_depth",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _over_limit(file: str, line: int, what: str, limit: str) -> ConfigError:
+    return ConfigError(
+        [
+            Problem(
+                file, line, "", f"{what} (a limit; an operator can raise it with {env_name(limit)})"
+            )
+        ]
+    )
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+class _Builder:
+    """Turns composed nodes into Python values, recording lines; counts every node it builds
+    (aliases included) so that an alias bomb stops at ``yaml_nodes``."""
+
+    def __init__(self, text: str, file: str, limits: Limits):
+        self.file, self.limits = file, limits
+        self.constructor = _PlainLoader(text)
+        self.value_lines: dict[KeyPath, int] = {}
+        self.key_lines: dict[KeyPath, int] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.open: set[int] = set()  # ids of the collections being built (an alias to one loops)
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        line = node.start_mark.line + 1
+        self.count += 1
+        if self.count > self.limits.yaml_nodes:
+            raise _over_limit(
+                self.file,
+                line,
+                f"more than {self.limits.yaml_nodes:,} values once aliases (*name) are expanded",
+                "yaml_nodes",
+            )
+        self.value_lines[path] = line
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if node.tag not in (_MAP_TAG, _SEQ_TAG):  # !!python/object/apply:... on a mapping
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise ConfigError(
+                [
+                    Problem(
+                        self.file,
+                        line,
+                        format_key_path(path),
+                        f"the tag {excerpt(tag)[1:-1]} is not allowed: remove it",
                     )
-                key_lines[child] = key_node.start_mark.line + 1
-                result[key] = build(value_node, child)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return constructor.construct_object(node, deep=True)
+                ]
+            )
+        if id(node) in self.open:
+            raise ConfigError(
+                [Problem(self.file, line, format_key_path(path), "an alias refers to itself")]
+            )
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
 
-    data = build(root, ()) if root is not None else None
-    if problems:
-        raise ConfigError(problems)
-    return PositionedDocument(data, file, value_lines, key_lines)
+    def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(
+                    Problem(self.file, key_line, format_key_path(path), "a key must be plain text")
+                )
+                continue
+            key = self.scalar(key_node, path)
+            child = (*path, key if isinstance(key, str) else str(key))
+            if child[-1] in result:
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        key_line,
+                        format_key_path(child),
+                        "duplicate key (it is already set above)",
+                    )
+                )
+            self.key_lines[child] = key_line
+            result[child[-1]] = self.build(value_node, child)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except Exception:  # any tag PyYAML cannot make from this text: the editor's input
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            self.problems.append(
+                Problem(
+                    self.file,
+                    node.start_mark.line + 1,
+                    format_key_path(path),
+                    f"cannot read {excerpt(node.value)} as {excerpt(tag)[1:-1]}: write a plain "
+                    "value (text, a number, true or false) without a !!tag",
+                )
+            )
+            return None

@@ -18,6 +18,10 @@ RC_PARAMS = {
     "font.family": "DejaVu Sans",
     "font.size": 8.5,
     "axes.linewidth": 0.8,
+    # Labels are the editors' plain text: "Cost $5 vs $10" is shown as typed, never as TeX
+    # (and "$\\foo{$" is not a mathtext error).
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 
