@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import InternalError
+from reportgen.errors import InternalError, UserError
 from reportgen.paths import templates_dir
 from reportgen.publish.batch import ERROR_LOG, ErrorLog, run
 from reportgen.publish.incremental import State
@@ -70,6 +70,8 @@ def watch(
     def rebuild() -> None:
         try:
             run(configs, out, formats, log=log, debug=debug)
+        except UserError as error:  # the output folder cannot be used: say so, keep watching
+            print(error, file=sys.stderr, flush=True)
         except Exception as error:  # a bug outside any one config: report it, keep watching
             report_bug(error)
 
