@@ -559,3 +559,22 @@ def test_lock_holder_blocks_a_second_locker_in_the_same_folder(project):
         finally:
             os.close(handle)
     assert output.STATE_LOCK.startswith(".")
+
+
+def test_error_log_symlink_is_not_followed(project, capsys, monkeypatch):
+    from reportgen.publish import build as build_module
+
+    def bug(*args, **kwargs):
+        raise KeyError("foo")
+
+    monkeypatch.setattr(build_module, "build_report", bug)
+    OUT.mkdir()
+    (OUT / ".reportgen-errors.log").symlink_to(project / "outside" / "precious.txt")
+    status = cli.main(["build", "minimal.yaml", "--format", "json", "--out", "out"])
+    stderr = capsys.readouterr().err
+    assert status == cli.EXIT_INTERNAL_ERROR
+    assert (
+        "minimal.yaml: internal error: KeyError: 'foo' (traceback above; cannot write "
+        "out/.reportgen-errors.log: Too many levels of symbolic links)"
+    ) in stderr.splitlines()
+    assert (project / "outside" / "precious.txt").read_text() == "do not touch\n"

@@ -13,6 +13,7 @@ Nothing heavy is imported until a report actually needs building.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -244,7 +245,10 @@ class ErrorLog:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as stream:
+            # The default log is in the public output folder: never follow a symlink there.
+            nofollow = os.O_NOFOLLOW if self.path.name == ERROR_LOG else 0
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | nofollow
+            with os.fdopen(os.open(self.path, flags, 0o644), "a", encoding="utf-8") as stream:
                 stream.write(f"=== {stamp} {error.config} (reportgen {__version__})\n")
                 stream.write(error.details.rstrip() + "\n\n")
         except OSError as exc:
