@@ -8,9 +8,12 @@
     │   ├── ConfigError         one or more located problems in a config or its data files;
     │   │                       raised by ``config.load.load_config`` (YAML syntax and encoding,
     │   │                       schema, cross-checks, unreadable or non-UTF-8 data files)
-    │   └── AnalysisError       valid data that no model can be fitted to; raised by ``stats``
-    │                           with a bare message, then located at the outcome in the config
-    │                           (``outcome_id``, ``problem``) by ``publish.locate``
+    │   ├── AnalysisError       valid data that no model can be fitted to; raised by ``stats``
+    │   │                       with a bare message, then located at the outcome in the config
+    │   │                       (``outcome_id``, ``problem``) by ``publish.locate``
+    │   └── OutputError         the output folder cannot take the report: a folder reportgen did
+    │                           not make, a reserved or duplicate report id, a read-only or full
+    │                           disk; raised by ``publish``, nothing published is changed
     └── InternalError           a bug in reportgen met while building one config (any exception
                                 that is not a ``UserError``); made by ``publish.batch`` so that
                                 the other configs still build. Exit status 3.
@@ -87,6 +90,14 @@ class AnalysisError(UserError):
         if self.outcome_id is not None:
             key_path = f"{key_path} (id '{self.outcome_id}')" if key_path else self.outcome_id
         return str(Problem(self.problem.file, self.problem.line, key_path, self.message))
+
+
+class OutputError(UserError):
+    """The report cannot be published into the output folder; the folder is left as it was.
+
+    The message is one line that names the folder or file concerned, for example
+    ``site/assets: not made by reportgen (no valid manifest.json); refusing to replace it``.
+    """
 
 
 class InternalError(ReportgenError):

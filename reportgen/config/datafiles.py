@@ -129,3 +129,12 @@ def open_xlsx_zip(raw: bytes, limits: Limits) -> io.BytesIO:
         )
     stream.seek(0)
     return stream
+
+
+def read_config_bytes(path: Path) -> bytes:
+    """A config file's bytes, read as ``load_config`` reads it: a regular file (a symlink the
+    operator names is followed) of at most the ``config_bytes`` limit, never blocking on a FIFO
+    or device. For the cheap reads of a batch (report ids, change detection, watched files)."""
+    from reportgen.config.limits import current_limits
+
+    return read_regular_file(path, current_limits().config_bytes, "config_bytes", follow=True)

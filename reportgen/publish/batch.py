@@ -13,6 +13,7 @@ Nothing heavy is imported until a report actually needs building.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -22,13 +23,14 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-from reportgen.errors import InternalError
+from reportgen.errors import InternalError, OutputError
+from reportgen.publish.claims import claim_report_ids, prepare_output
 from reportgen.publish.incremental import State, is_unchanged, templates_sha256
-from reportgen.publish.output import locked
+from reportgen.publish.output import ERROR_LOG, STATE_FILE, STATE_LOCK, locked
 from reportgen.version import __version__
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
-ERROR_LOG = ".reportgen-errors.log"  # in the output folder, unless ``log`` is given
+__all__ = ["BUILT", "ERROR_LOG", "FAILED", "UNCHANGED", "Outcome", "run"]
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,14 @@ class Outcome:
     internal: InternalError | None = None  # set when a bug, not the input, failed the build
 
 
+def _say(text: str) -> None:
+    """Print to stderr (a module-level function, so that worker processes can be given it)."""
+    print(text, file=sys.stderr, flush=True)
+
+
 def _build_one(
     config: Path,
+    expected_id: str | None,
     out: Path,
     formats: tuple[str, ...],
     allow_untraced: bool = False,
@@ -65,7 +73,13 @@ def _build_one(
 
     try:
         built = build_report(
-            config, out, formats, allow_untraced_numbers=allow_untraced, strict=strict
+            config,
+            out,
+            formats,
+            allow_untraced_numbers=allow_untraced,
+            strict=strict,
+            on_wait=_say,
+            expected_id=expected_id,
         )
     except UserError as error:
         return Outcome(config, FAILED, str(error))
@@ -98,31 +112,41 @@ def run(
     log: Path | None = None,
     debug: bool = False,
 ) -> list[Outcome]:
-    """Build what changed among ``configs`` into ``out``, holding the output lock.
+    """Build what changed among ``configs`` into ``out``.
 
-    Tracebacks of internal errors are appended to ``log`` (default ``<out>/.reportgen-errors.log``),
-    or printed through ``echo_error`` when ``debug`` is set.
+    Each build holds its report's lock, so runs on other reports can share ``out``; the state
+    file and index page are merged and written under a short lock at the end. Configs that
+    share a report id are all refused (none of them is built: which one should win is not
+    reportgen's to guess). Tracebacks of internal errors are appended to ``log`` (default
+    ``<out>/.reportgen-errors.log``), or printed through ``echo_error`` when ``debug`` is set.
+    Raises ``OutputError`` if ``out`` is not a usable folder or the state cannot be written.
     """
     echo_error = echo_error or (lambda text: print(text, file=sys.stderr))
     errors = ErrorLog(log or out / ERROR_LOG, debug, echo_error)
-    out.mkdir(parents=True, exist_ok=True)
-    with locked(
-        out,
-        on_wait=lambda: echo_error(
-            f"reportgen: another build is writing to {out}; waiting for it to finish"
-        ),
-    ):
-        state = State.load(out)
-        # A hand-edited or damaged state file must not stop the run: it is only a cache.
-        state.entries = {k: v for k, v in state.entries.items() if isinstance(v, dict)}
-        from reportgen.paths import templates_dir
+    prepare_output(out)
+    configs = list(dict.fromkeys(configs))  # the same file named twice is built once
+    state = State.load(out)  # only a cache: damaged entries are dropped (with a warning)
+    if state.warning:
+        echo_error(f"warning: {state.warning}")
+    from reportgen.paths import templates_dir
 
-        templates = templates_sha256(templates_dir())
-        todo, outcomes = [], []
-        for config in configs:
-            if not force and _is_unchanged(config, out, formats, state, templates):
-                entry = state.entries[config.as_posix()]
-                outcome = Outcome(
+    templates = templates_sha256(templates_dir())
+    unchanged = {
+        config
+        for config in configs
+        if not force and _is_unchanged(config, out, formats, state, templates)
+    }
+    known = {config: state.entries[config.as_posix()]["report_id"] for config in unchanged}
+    expected, refused = claim_report_ids(configs, known)
+    outcomes, updates = [], {}
+    for config in configs:
+        if config in refused:
+            outcomes.append(Outcome(config, FAILED, refused[config]))
+            _record(outcomes[-1], updates, errors, echo, echo_error)
+        elif config in unchanged:
+            entry = state.entries[config.as_posix()]
+            outcomes.append(
+                Outcome(
                     config,
                     UNCHANGED,
                     "",
@@ -131,22 +155,21 @@ def run(
                     entry.get("version"),
                     entry.get("updated"),
                 )
-                outcomes.append(outcome)
-                echo(f"unchanged {config}")
-            else:
-                todo.append(config)
-        progress = _Progress(len(todo), echo_error)
-        try:
-            for outcome in _build_all(todo, out, formats, jobs, allow_untraced, strict):
-                outcomes.append(outcome)
-                progress.step()
-                _record(outcome, state, errors, echo, echo_error)
-        except BaseException:
-            # Ctrl-C (or a bug outside any one config): keep what was built so far.
-            with contextlib.suppress(Exception):
-                _finish(out, state, outcomes, progress)
-            raise
-        _finish(out, state, outcomes, progress)
+            )
+            echo(f"unchanged {config}")
+    todo = [c for c in configs if c not in refused and c not in unchanged]
+    progress = _Progress(len(todo), echo_error)
+    try:
+        for outcome in _build_all(todo, expected, out, formats, jobs, allow_untraced, strict):
+            outcomes.append(outcome)
+            progress.step()
+            _record(outcome, updates, errors, echo, echo_error)
+    except BaseException:
+        # Ctrl-C (or a bug outside any one config): keep what was built so far.
+        with contextlib.suppress(Exception):
+            _finish(out, updates, outcomes, progress)
+        raise
+    _finish(out, updates, outcomes, progress)
     return outcomes
 
 
@@ -161,17 +184,17 @@ def _is_unchanged(
 
 def _record(
     outcome: Outcome,
-    state: State,
+    updates: dict[str, dict],
     errors: ErrorLog,
     echo: Callable[[str], None],
     echo_error: Callable[[str], None],
 ) -> None:
-    """Report one finished build and remember it in the state."""
+    """Report one finished build and remember it in ``updates`` (for the state file)."""
     if outcome.status == BUILT:
         for warning in outcome.warnings:
             echo_error(f"warning: {warning}")
         echo(f"built     {config_line(outcome)}")
-        state.entries[outcome.config.as_posix()] = {
+        updates[outcome.config.as_posix()] = {
             "config_sha256": outcome.config_sha256,
             "report_id": outcome.report_id,
             "title": outcome.title,
@@ -187,12 +210,25 @@ def _record(
     )
 
 
-def _finish(out: Path, state: State, outcomes: list[Outcome], progress: _Progress) -> None:
+def _finish(
+    out: Path, updates: dict[str, dict], outcomes: list[Outcome], progress: _Progress
+) -> None:
+    """Merge this run's builds into the state file and rewrite the index page, under the
+    state lock: runs building other reports into ``out`` at the same time lose nothing."""
     progress.done()
-    state.save()
     from reportgen.publish.index import write_index
 
-    write_index(out, state, outcomes)
+    with locked(out, STATE_LOCK):
+        state = State.load(out)
+        state.entries.update(updates)
+        try:
+            state.save()
+            write_index(out, state, outcomes)
+        except OSError as error:
+            raise OutputError(
+                f"{out / STATE_FILE}: cannot write the state file or index page: "
+                f"{error.strerror or error}"
+            ) from None
 
 
 class ErrorLog:
@@ -209,7 +245,10 @@ class ErrorLog:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as stream:
+            # The default log is in the public output folder: never follow a symlink there.
+            nofollow = os.O_NOFOLLOW if self.path.name == ERROR_LOG else 0
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | nofollow
+            with os.fdopen(os.open(self.path, flags, 0o644), "a", encoding="utf-8") as stream:
                 stream.write(f"=== {stamp} {error.config} (reportgen {__version__})\n")
                 stream.write(error.details.rstrip() + "\n\n")
         except OSError as exc:
@@ -224,6 +263,7 @@ def config_line(outcome: Outcome) -> str:
 
 def _build_all(
     configs: list[Path],
+    expected: dict[Path, str],
     out: Path,
     formats: tuple[str, ...],
     jobs: int,
@@ -233,14 +273,17 @@ def _build_all(
     options = (out, formats, allow_untraced, strict)
     if jobs <= 1 or len(configs) <= 1:
         for config in configs:
-            yield _build_one(config, *options)
+            yield _build_one(config, expected.get(config), *options)
         return
     # fork: workers start with reportgen's modules already imported.
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(configs)), mp_context=get_context("fork"))
     orphans: list[Path] = []
     finished = False
     try:
-        futures = [(pool.submit(_build_one, config, *options), config) for config in configs]
+        futures = [
+            (pool.submit(_build_one, config, expected.get(config), *options), config)
+            for config in configs
+        ]
         for future, config in futures:
             try:
                 yield future.result()
@@ -255,10 +298,12 @@ def _build_all(
     # A worker died hard (os._exit, SIGKILL, out of memory) and took the pool down with it;
     # every config not yet finished is retried in a process of its own, so that only the one
     # that kills its process fails.
-    yield from _build_isolated(orphans, options, jobs)
+    yield from _build_isolated(orphans, expected, options, jobs)
 
 
-def _build_isolated(configs: list[Path], options: tuple, jobs: int) -> Iterator[Outcome]:
+def _build_isolated(
+    configs: list[Path], expected: dict[Path, str], options: tuple, jobs: int
+) -> Iterator[Outcome]:
     """Build each config in a fresh one-worker process, ``jobs`` at a time."""
     pending = list(reversed(configs))
     running: dict[Future[Outcome], tuple[Path, ProcessPoolExecutor]] = {}
@@ -267,7 +312,8 @@ def _build_isolated(configs: list[Path], options: tuple, jobs: int) -> Iterator[
             while pending and len(running) < jobs:
                 config = pending.pop()
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
-                running[pool.submit(_build_one, config, *options)] = (config, pool)
+                future = pool.submit(_build_one, config, expected.get(config), *options)
+                running[future] = (config, pool)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 config, pool = running.pop(future)

@@ -5,19 +5,36 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.publish.incremental import manifest, source_hashes, templates_sha256
+from reportgen.errors import OutputError
+from reportgen.publish.incremental import (
+    State,
+    inputs_digest,
+    manifest,
+    source_hashes,
+    templates_sha256,
+)
+from reportgen.publish.output import (
+    DAMAGED,
+    VERSIONS,
+    check_report_id,
+    publish,
+    report_lock,
+    valid_version,
+)
+from reportgen.publish.published import Published, read_published
 from reportgen.render import FORMATS, OUTPUT_FILES
 
 if TYPE_CHECKING:
     from reportgen.config.load import LoadedConfig
     from reportgen.present.versions import VersionInfo
     from reportgen.present.view import ReportView
+    from reportgen.stats.analysis import ReportResults
 
 
 @dataclass
@@ -47,11 +64,30 @@ class BuiltReport:
     warnings: tuple[str, ...] = ()
 
 
-def _previous_results(folder: Path) -> dict | None:
-    try:
-        return json.loads((folder / "results.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+@dataclass(frozen=True)
+class Plan:
+    """Which formats to render and which to keep from the published folder."""
+
+    render: tuple[str, ...]  # rendered now (the requested ones, plus stale published ones)
+    carry: tuple[str, ...]  # published files kept as they are (same inputs, still valid)
+    digest: str  # the inputs digest of this build
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """Every format the new folder holds (what its manifest lists)."""
+        kept = {name for name, filename in OUTPUT_FILES.items() if filename in self.carry}
+        return tuple(f for f in FORMATS if f in set(self.render) | kept)
+
+
+def plan_formats(requested: tuple[str, ...], published: Published, digest: str) -> Plan:
+    """Never drop a published format: a format not requested is kept when the folder was built
+    from the same inputs (same digest, valid results), and rendered again otherwise."""
+    others = published.formats - set(requested)
+    if published.digest == digest and not published.results_damaged:
+        carry = tuple(OUTPUT_FILES[f] for f in FORMATS if f in others)
+        return Plan(requested, carry, digest)
+    render = tuple(f for f in FORMATS if f in set(requested) | others)
+    return Plan(render, (), digest)
 
 
 @dataclass(frozen=True)
@@ -66,6 +102,22 @@ class PreparedReport:
     previous: dict | None
 
 
+def load_and_analyse(
+    config_path: str | Path, timer: StageTimer
+) -> tuple[LoadedConfig, ReportResults]:
+    """The validated config and its analysis; ``UserError`` (located) for bad input."""
+    with timer.stage("validate"):
+        from reportgen.config.load import load_config
+
+        loaded = load_config(config_path)
+    check_report_id(loaded.config.report.id)
+    with timer.stage("pooling"):
+        from reportgen.publish.locate import analyse_located
+
+        results = analyse_located(loaded)  # an AnalysisError names the config line and outcome
+    return loaded, results
+
+
 def prepare_report(
     config_path: str | Path,
     out_dir: str | Path = "output",
@@ -73,23 +125,37 @@ def prepare_report(
     allow_untraced_numbers: bool = False,
     strict: bool = False,
 ) -> PreparedReport:
-    """Validate, analyse, interpret, present and check one report (every step of ``build``
-    short of rendering and writing). ``out_dir`` holds the previous version, if any, which the
-    summary's changes are compared with.
+    """Every step of ``build`` short of rendering and writing (what ``validate`` runs). The
+    published folder in ``out_dir`` is only read (without trusting it), for the previous version
+    the summary's changes are compared with.
 
     Raises ``UserError`` for bad input: config problems, analysis errors, untraced numbers and
     unknown placeholders, and (with ``strict``) a summary above its reading grade.
     """
     timer = timer or StageTimer()
-    with timer.stage("validate"):
-        from reportgen.config.load import load_config
+    out = Path(out_dir)
+    loaded, results = load_and_analyse(config_path, timer)
+    report_id = loaded.config.report.id
+    published = read_published(out, report_id, State.load(out).built_here(report_id))
+    prepared = prepare(loaded, results, published.previous, timer, allow_untraced_numbers, strict)
+    return PreparedReport(
+        prepared.loaded,
+        prepared.view,
+        published.warnings + prepared.warnings,
+        prepared.version,
+        prepared.previous,
+    )
 
-        loaded = load_config(config_path)
-    config = loaded.config
-    with timer.stage("pooling"):
-        from reportgen.publish.locate import analyse_located
 
-        results = analyse_located(loaded)  # an AnalysisError names the config line and outcome
+def prepare(
+    loaded: LoadedConfig,
+    results: ReportResults,
+    previous: dict | None,
+    timer: StageTimer,
+    allow_untraced_numbers: bool,
+    strict: bool,
+) -> PreparedReport:
+    """Interpret, present and check an analysed report against its ``previous`` results."""
     from reportgen.checks.summary import check_summary, checks_view
     from reportgen.interpret.findings import interpret
     from reportgen.present.document import dumps, results_document
@@ -98,10 +164,10 @@ def prepare_report(
     from reportgen.present.view import build_view
     from reportgen.provenance import current_provenance
 
+    config = loaded.config
     findings = interpret(config, results)
     provenance = current_provenance()
     document = results_document(config, results, findings, provenance, loaded.sha256)
-    previous = _previous_results(Path(out_dir) / config.report.id)
     version = compare(previous, document, config.report.updated)
     document["report"].update(version=version.version, updated=version.updated)
     document["changelog"] = list(version.changelog)
@@ -126,39 +192,74 @@ def build_report(
     timer: StageTimer | None = None,
     allow_untraced_numbers: bool = False,
     strict: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+    expected_id: str | None = None,
 ) -> BuiltReport:
-    """Validate, analyse, interpret, present, check (``prepare_report``), then render and
-    publish one report to ``<out_dir>/<report.id>/``: every file is computed before anything
-    is written.
+    """Validate, analyse, interpret, present, check, render and publish one report to
+    ``<out_dir>/<report.id>/``: every file is computed before anything is written.
 
-    Raises ``UserError`` (nothing written) for bad input. The caller holds the output lock.
+    Holds the report's lock from reading the published folder to publishing (``on_wait`` is
+    told if another build of it holds the lock). Formats already published and not in
+    ``formats`` are kept or rebuilt, never dropped. Raises ``UserError`` (nothing written) for
+    bad input, ``OutputError`` when the output folder cannot take the report (a folder
+    reportgen did not make, a report id other than ``expected_id``, a read-only or full disk).
     """
     timer = timer or StageTimer()
-    formats = tuple(formats)
     out = Path(out_dir)
-    prepared = prepare_report(config_path, out, timer, allow_untraced_numbers, strict)
-    loaded, view, version = prepared.loaded, prepared.view, prepared.version
-    config = loaded.config
+    loaded, results = load_and_analyse(config_path, timer)
+    report_id = loaded.config.report.id
+    if expected_id is not None and report_id != expected_id:
+        raise OutputError(
+            f"{config_path}: report.id changed from {expected_id!r} to {report_id!r} during the "
+            "run; build again"
+        )
+    waiting = (
+        f"reportgen: another build is writing to {out}; waiting for it to finish ({report_id})"
+    )
+    with report_lock(out, report_id, on_wait=on_wait and (lambda: on_wait(waiting))):
+        published = read_published(out, report_id, State.load(out).built_here(report_id))
+        plan = plan_formats(tuple(formats), published, _digest(loaded))
+        prepared = prepare(
+            loaded, results, published.previous, timer, allow_untraced_numbers, strict
+        )
+        files = _render(prepared.view, plan.render, timer)
+        files["manifest.json"] = _manifest(loaded, plan.formats, prepared.version.version)
+        with timer.stage("write"):
+            folder = publish(  # re-checks ownership; OSError -> OutputError
+                out,
+                report_id,
+                files,
+                carry=plan.carry,
+                archive=_archive(published, prepared.version.version),
+                adopt_damaged=published.status == DAMAGED,
+            )
+    return BuiltReport(
+        report_id,
+        loaded.config.report.title,
+        folder,
+        prepared.version.version,
+        prepared.version.updated,
+        loaded.sha256,
+        tuple(source_hashes(loaded.sources)),
+        published.warnings + prepared.warnings,
+    )
+
+
+def _render(view: ReportView, formats: tuple[str, ...], timer: StageTimer) -> dict[str, bytes]:
+    """Every file of the report in ``formats``, figures included."""
     from reportgen.render import render_formats
 
     with timer.stage("pdf" if "pdf" in formats else "render"):
         files = {f"figures/{stem}.svg": svg.encode("utf-8") for stem, svg in view.figures}
         files |= render_formats(view, formats)
-    files["manifest.json"] = _manifest(loaded, formats, version.version)
-    archive = _archive(prepared.previous, version.version)
-    with timer.stage("write"):
-        from reportgen.publish.output import publish
+    return files
 
-        folder = publish(out, config.report.id, files, archive=archive)
-    return BuiltReport(
-        config.report.id,
-        config.report.title,
-        folder,
-        version.version,
-        version.updated,
-        loaded.sha256,
-        tuple(source_hashes(loaded.sources)),
-        prepared.warnings,
+
+def _digest(loaded: LoadedConfig) -> str:
+    from reportgen.paths import templates_dir
+
+    return inputs_digest(
+        loaded.sha256, source_hashes(loaded.sources), templates_sha256(templates_dir())
     )
 
 
@@ -177,9 +278,12 @@ def _manifest(loaded: LoadedConfig, formats: tuple[str, ...], version: str) -> b
     return (json.dumps(document, indent=2) + "\n").encode("utf-8")
 
 
-def _archive(previous: dict | None, version: str) -> dict[str, str] | None:
-    """Where the previous version's files go when the version changes."""
-    if previous is None or version == previous.get("report", {}).get("version"):
+def _archive(published: Published, version: str) -> dict[str, str] | None:
+    """Where the previous version's files go when the version changes: only files of a valid
+    published version are archived (its version string is checked before use in a path)."""
+    if not published.from_live or published.previous is None:
         return None
-    old = previous.get("report", {}).get("version", "1.0")
-    return {name: f"versions/{old}/{name}" for name in OUTPUT_FILES.values()}
+    old = published.previous["report"]["version"]
+    if version == old or not valid_version(old):
+        return None
+    return {name: f"{VERSIONS}/{old}/{name}" for name in OUTPUT_FILES.values()}

@@ -15,15 +15,31 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.publish.output import (
+    GENERATOR,
+    MANIFEST,
+    STATE_FILE,
+    report_id_problem,
+    write_atomic,
+)
 from reportgen.render import OUTPUT_FILES
 from reportgen.version import __version__
 
-STATE_FILE = ".reportgen-state.json"
-MANIFEST = "manifest.json"
+__all__ = ["MANIFEST", "STATE_FILE", "State", "inputs_digest", "is_unchanged", "manifest"]
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a regular file; OSError for anything else (a FIFO or device is never opened
+    for a blocking read, a file over the data-file limit is not read)."""
+    from reportgen.config.datafiles import SourceError, read_regular_file
+    from reportgen.config.limits import current_limits
+
+    try:
+        limit = max(current_limits().data_file_bytes, current_limits().config_bytes)
+        raw = read_regular_file(path, limit, "data_file_bytes", follow=True)
+    except SourceError as error:
+        raise OSError(str(error)) from None
+    return hashlib.sha256(raw).hexdigest()
 
 
 def templates_sha256(folder: Path) -> str:
@@ -58,6 +74,7 @@ def manifest(
     version: str,
 ) -> dict:
     return {
+        "generator": GENERATOR,
         "reportgen_version": __version__,
         "report_version": version,
         "inputs": {
@@ -74,27 +91,61 @@ def source_hashes(paths) -> dict[str, str]:
     return {Path(p).as_posix(): file_sha256(Path(p)) for p in paths}
 
 
+def _entry_problem(entry: object) -> str | None:
+    """Why a state entry cannot be used (None if it can)."""
+    if not isinstance(entry, dict):
+        return "not a mapping"
+    if report_id_problem(entry.get("report_id")) is not None:
+        return f"bad report_id {entry.get('report_id')!r}"
+    if not isinstance(entry.get("config_sha256"), str):
+        return "no config_sha256"
+    sources = entry.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        return "sources is not a list of paths"
+    return None
+
+
 @dataclass
 class State:
-    """What the last runs learned about each config (keyed by the config path as given)."""
+    """What the last runs learned about each config (keyed by the config path as given).
+
+    Only a cache: a state file that cannot be read, or entries of the wrong shape, are dropped
+    (those configs are rebuilt) and ``warning`` says so.
+    """
 
     path: Path
     entries: dict[str, dict]
+    warning: str | None = None
 
     @classmethod
     def load(cls, out: Path) -> State:
         path = out / STATE_FILE
+        if not os.path.lexists(path):
+            return cls(path, {})
         try:
-            entries = json.loads(path.read_text(encoding="utf-8"))
+            loaded = json.loads(path.read_bytes()) if path.is_file() else None
         except (OSError, ValueError):
-            entries = {}
-        return cls(path, entries if isinstance(entries, dict) else {})
+            loaded = None
+        if not isinstance(loaded, dict):
+            return cls(path, {}, f"{path}: damaged (not a JSON mapping); treated as missing")
+        entries = {k: v for k, v in loaded.items() if _entry_problem(v) is None}
+        dropped = sorted(set(loaded) - set(entries))
+        warning = None
+        if dropped:
+            warning = (
+                f"{path}: ignored {len(dropped)} damaged entr{'y' if len(dropped) == 1 else 'ies'}"
+                f" ({', '.join(map(repr, dropped[:3]))}{', ...' if len(dropped) > 3 else ''})"
+            )
+        return cls(path, entries, warning)
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(self.entries, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.path)
+        """Write the state file atomically (mode 0644). Raises ``OSError``."""
+        text = json.dumps(self.entries, indent=1, sort_keys=True)
+        write_atomic(self.path, text.encode("utf-8"))
+
+    def built_here(self, report_id: str) -> bool:
+        """True if a config in the state published ``report_id`` into this folder."""
+        return any(entry.get("report_id") == report_id for entry in self.entries.values())
 
 
 def is_unchanged(
@@ -112,11 +163,13 @@ def is_unchanged(
         sources = source_hashes(entry.get("sources", []))
     except OSError:
         return False
-    folder = out / entry.get("report_id", "")
+    folder = out / entry["report_id"]
     try:
         recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if recorded.get("digest") != inputs_digest(config_sha, sources, templates):
+    if not isinstance(recorded, dict) or recorded.get("digest") != inputs_digest(
+        config_sha, sources, templates
+    ):
         return False
     return all((folder / OUTPUT_FILES[f]).exists() for f in formats)

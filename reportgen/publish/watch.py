@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import InternalError
+from reportgen.errors import InternalError, UserError
 from reportgen.paths import templates_dir
 from reportgen.publish.batch import ERROR_LOG, ErrorLog, run
 from reportgen.publish.incremental import State
@@ -24,10 +24,11 @@ RETRY_SECONDS = 1.0  # pause after the watcher itself failed, so that a persiste
 def declared_sources(config: Path) -> set[Path]:
     """The data files a config names (``studies: FILE``, ``outcomes[i].data: FILE``), found by
     parsing its YAML only: no validation, no data read. Empty if the YAML cannot be parsed."""
+    from reportgen.config.datafiles import read_config_bytes
     from reportgen.config.yamlpos import load_yaml
 
     try:
-        text = config.read_bytes().decode("utf-8", errors="replace")
+        text = read_config_bytes(config).decode("utf-8", errors="replace")
         data: Any = load_yaml(text, str(config)).data
     except Exception:  # unreadable or not YAML: the build reports why; watch the config itself
         return set()
@@ -70,6 +71,8 @@ def watch(
     def rebuild() -> None:
         try:
             run(configs, out, formats, log=log, debug=debug)
+        except UserError as error:  # the output folder cannot be used: say so, keep watching
+            print(error, file=sys.stderr, flush=True)
         except Exception as error:  # a bug outside any one config: report it, keep watching
             report_bug(error)
 
