@@ -14,7 +14,7 @@ from reportgen.config.yamlpos import format_key_path
 from reportgen.errors import ConfigError, Problem
 from reportgen.present.format import natural_frequency, number, percent
 
-TEXT_FIELDS = ("headline", "key_takeaway", "context", "what_it_means")
+TEXT_FIELDS = ("headline", "key_takeaway", "context", "what_it_means", "earlier_evidence")
 
 
 def _environment():
