@@ -61,7 +61,7 @@ def test_hype_words_are_flagged(write_config, minimal_config, tmp_path):
     ]
     text = minimal_config + "text:\n  key_takeaway: This breakthrough is a cure.\n"
     built = build_report(write_config(text), tmp_path / "out", formats=("html",))
-    assert built.warnings == (
+    assert tuple(w for w in built.warnings if "oversells" in w) == (
         "config.yaml:19: text.key_takeaway: 'breakthrough' oversells: say what was found, in "
         "measured words",
         "config.yaml:19: text.key_takeaway: 'cure' oversells: say what was found, in measured "

@@ -61,8 +61,12 @@ def test_a_hard_summary_warns_and_strict_fails(write_config, minimal_config, tmp
         + f"text:\n  key_takeaway: {HARD} {HARD}\n  context: {HARD}\n"
     )
     built = build_report(config, tmp_path / "out", formats=("html",))
-    (warning,) = built.warnings
+    warning, *others = built.warnings
     assert warning.startswith("config.yaml:4: report.reading_grade: the summary reads at grade")
     assert "above the target of 6; hardest sentences: \u201cPharmacological" in warning
+    # Every sentence over the grade is named once, located where the editor first wrote it.
+    named = [w for w in others if "sentence over the limit" in w and ": text." in w]
+    assert len(named) == 1
+    assert "text.key_takeaway" in named[0] and HARD in named[0]
     with pytest.raises(ConfigError, match="above the target of 6"):
         build_report(config, tmp_path / "strict", formats=("html",), strict=True)

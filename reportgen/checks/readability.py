@@ -14,6 +14,14 @@ from dataclasses import dataclass
 
 from reportgen.checks.faithfulness import visible_text
 
+# A sentence longer than this is named, whatever its grade (plain-language guidance, e.g. the
+# Cochrane plain language summary template 2021: "keep sentences short, 15 to 20 words").
+MAX_SENTENCE_WORDS = 25
+# The grade of a sentence is only judged from this many words: on fewer, Flesch-Kincaid is noise
+# (the five words "Seven studies were randomised trials." score grade 10, because the formula's
+# syllable term dominates when the sentence-length term is small).
+MIN_WORDS_FOR_GRADE = 10
+
 WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
 PROSE = re.compile(r"<(p|li)\b[^>]*>(.*?)</\1>", re.S | re.I)
@@ -38,10 +46,12 @@ def syllables(word: str) -> int:
     return max(1, len(re.findall(r"[aeiouy]{1,2}", w)))
 
 
-def _grade(words: list[str], sentences: int) -> float:
+def _grade(words: list[str], sentences: int, names: frozenset[str] = frozenset()) -> float:
     if not words or not sentences:
         return 0.0
-    syllable_count = sum(syllables(w) for w in words)
+    syllable_count = sum(
+        min(2, syllables(w)) if w.lower() in names else syllables(w) for w in words
+    )
     return 0.39 * len(words) / sentences + 11.8 * syllable_count / len(words) - 15.59
 
 
@@ -87,3 +97,41 @@ def measure_sentences(sentences: list[str]) -> Readability:
         mean_sentence_length=round(len(words) / max(1, len(sentences)), 1),
         hardest=tuple(hardest),
     )
+
+
+@dataclass(frozen=True)
+class HardSentence:
+    """A sentence over the length limit or (from ``MIN_WORDS_FOR_GRADE`` words) over the target
+    grade."""
+
+    sentence: str
+    words: int
+    grade: float
+
+    def why(self, target: float) -> str:
+        reasons = []
+        if self.words > MAX_SENTENCE_WORDS:
+            reasons.append(f"{self.words} words")
+        if self.words >= MIN_WORDS_FOR_GRADE and self.grade > target:
+            reasons.append(f"grade {self.grade:g}")
+        return ", ".join(reasons)
+
+
+def hard_sentences(
+    sentences: list[str], target: float, names: frozenset[str] = frozenset()
+) -> tuple[HardSentence, ...]:
+    """Every sentence longer than ``MAX_SENTENCE_WORDS`` words or, from
+    ``MIN_WORDS_FOR_GRADE`` words, above the ``target`` Flesch-Kincaid grade, in reading order.
+
+    ``names`` are words the reader cannot be spared (the condition, the treatment, the outcomes
+    and glossary terms, which the summary names and explains): in a sentence's grade each counts
+    as at most two syllables, so "tuberculosis" alone does not make a plain sentence hard. The
+    whole summary's grade counts every syllable."""
+    found = []
+    for sentence in dict.fromkeys(sentences):
+        words = WORD.findall(sentence)
+        grade = round(_grade(words, 1, names), 1)
+        hard = HardSentence(sentence, len(words), grade)
+        if hard.why(target):
+            found.append(hard)
+    return tuple(found)

@@ -9,12 +9,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.checks.faithfulness import NumberCheck, check_numbers, structured_config_text
-from reportgen.checks.readability import Readability, measure_sentences, split_sentences
+from reportgen.checks.readability import (
+    MAX_SENTENCE_WORDS,
+    WORD,
+    HardSentence,
+    Readability,
+    hard_sentences,
+    measure_sentences,
+    split_sentences,
+)
 from reportgen.config.load import LoadedConfig
-from reportgen.config.schema import EditorialText
+from reportgen.config.schema import EditorialText, ReportConfig
 from reportgen.config.yamlpos import format_key_path
 from reportgen.errors import ConfigError, Problem
-from reportgen.present.glossary import hype_in
+from reportgen.present.glossary import glossary, hype_in
+from reportgen.present.locale import locale
 from reportgen.present.placeholders import editorial_fields
 from reportgen.present.prose import EDITORIAL, Prose, walk_prose
 from reportgen.present.view import ChecksView, ReportView
@@ -26,6 +35,8 @@ class SummaryChecks:
     warnings: tuple[str, ...]
     readability: Readability
     reading_target: float
+    word_target: tuple[int, int] = (400, 850)
+    hard: tuple[HardSentence, ...] = ()
 
 
 def check_summary(
@@ -36,8 +47,9 @@ def check_summary(
     strict: bool = False,
 ) -> SummaryChecks:
     """Trace the numbers of the summary and measure its readability; raise a ``ConfigError``
-    quoting each untraced sentence unless ``allow_untraced``, and for a reading grade above the
-    target with ``strict``."""
+    quoting each untraced sentence unless ``allow_untraced``; with ``strict``, also for a
+    reading grade above the target, a length outside the word target, or any sentence over
+    ``MAX_SENTENCE_WORDS`` words or the target grade (each is a warning otherwise)."""
     items = list(walk_prose(view.summary))
     texts = [(item.read, item.source == EDITORIAL) for item in items]
     numbers = check_numbers(texts, structured_config_text(loaded.config), document)
@@ -53,21 +65,75 @@ def check_summary(
         raise ConfigError(problems)
     notes = [str(p) for p in problems]
     notes += _hype_warnings(loaded, loaded.config.text)
-    readability = measure_sentences(split_sentences([item.read for item in items if item.prose]))
-    target = loaded.config.report.reading_grade
+    prose = [item for item in items if item.prose]
+    sentences = split_sentences([item.read for item in prose])
+    readability = measure_sentences(sentences)
+    report = loaded.config.report
+    hard = hard_sentences(sentences, report.reading_grade, _names(loaded.config, view))
+    reading = _reading_problems(loaded, readability, hard, prose)
+    if reading and strict:
+        raise ConfigError(reading)
+    notes += [str(problem) for problem in reading]
+    words = (report.summary_words.min, report.summary_words.max)
+    return SummaryChecks(numbers, tuple(notes), readability, report.reading_grade, words, hard)
+
+
+def _names(config: ReportConfig, view: ReportView) -> frozenset[str]:
+    """Words of the report's own subject: title, condition, intervention, outcome labels and
+    definitions' terms, and the glossary terms the summary explains."""
+    report = config.report
+    texts = [report.title, report.condition, report.intervention, report.population]
+    for outcome in config.outcomes:
+        texts += [outcome.label, outcome.plain_label]
+    texts += [term for term in glossary(config.glossary, locale(report.language))]
+    return frozenset(
+        word.lower() for text in texts if text for word in WORD.findall(text) if len(word) > 3
+    )
+
+
+def _reading_problems(
+    loaded: LoadedConfig,
+    readability: Readability,
+    hard: tuple[HardSentence, ...],
+    prose: list[Prose],
+) -> list[Problem]:
+    """The summary's grade above its target, its length outside its word target and every
+    sentence too long or too hard, each located (an editor's sentence at its own key)."""
+    report = loaded.config.report
+    target = report.reading_grade
+    problems = []
     if readability.grade > target:
         hardest = "; ".join(
             f"\u201c{sentence}\u201d (grade {grade:g})" for grade, sentence in readability.hardest
         )
-        problem = Problem(
-            *_locate(loaded, ("report", "reading_grade")),
-            f"the summary reads at grade {readability.grade:g}, above the target of "
-            f"{target:g}; hardest sentences: {hardest}",
+        problems.append(
+            Problem(
+                *_locate(loaded, ("report", "reading_grade")),
+                f"the summary reads at grade {readability.grade:g}, above the target of "
+                f"{target:g}; hardest sentences: {hardest}",
+            )
         )
-        if strict:
-            raise ConfigError([problem])
-        notes.append(str(problem))
-    return SummaryChecks(numbers, tuple(notes), readability, target)
+    low, high = report.summary_words.min, report.summary_words.max
+    if not low <= readability.words <= high:
+        problems.append(
+            Problem(
+                *_locate(loaded, ("report", "summary_words")),
+                f"the summary has {readability.words:,} words, outside the target of {low:,} "
+                f"to {high:,}",
+            )
+        )
+    for sentence in hard:
+        path = _path_of(prose, sentence.sentence)
+        if path == ("text",):
+            path = ("report", "reading_grade")
+        problems.append(
+            Problem(
+                *_locate(loaded, path),
+                f"sentence over the limit of {MAX_SENTENCE_WORDS} words or grade {target:g} "
+                f"({sentence.why(target)}): \u201c{sentence.sentence}\u201d",
+            )
+        )
+    return problems
 
 
 def checks_view(checks: SummaryChecks) -> ChecksView:
@@ -86,7 +152,9 @@ def checks_view(checks: SummaryChecks) -> ChecksView:
         readability=(
             f"Readability of the summary: Flesch-Kincaid grade {r.grade:g} ({verdict} the target "
             f"of {checks.reading_target:g}), SMOG index {r.smog:g}, {r.words:,} words in "
-            f"{r.sentences} sentences, {r.mean_sentence_length:g} words per sentence on average."
+            f"{r.sentences} sentences, {r.mean_sentence_length:g} words per sentence on average "
+            f"(length target {checks.word_target[0]:,} to {checks.word_target[1]:,} words; "
+            f"{_sentences_over(checks)})."
         )
         if r.sentences
         else None,
@@ -94,9 +162,9 @@ def checks_view(checks: SummaryChecks) -> ChecksView:
 
 
 def _path_of(items: list[Prose], sentence: str) -> tuple[str | int, ...]:
-    """The config key path of the editorial text holding ``sentence``."""
+    """The config key path of the editor's or config's text holding ``sentence``."""
     for item in items:
-        if item.source == EDITORIAL and sentence in item.read:
+        if item.path and sentence in item.read:
             return item.path
     return ("text",)
 
@@ -119,3 +187,11 @@ def _hype_warnings(loaded: LoadedConfig, text: EditorialText) -> list[str]:
         for path, value in editorial_fields(text)
         for word in hype_in(value or "")
     ]
+
+
+def _sentences_over(checks: SummaryChecks) -> str:
+    count = len(checks.hard)
+    if not count:
+        return f"no sentence over {MAX_SENTENCE_WORDS} words or the target grade"
+    noun = "sentence" if count == 1 else "sentences"
+    return f"{count} {noun} over {MAX_SENTENCE_WORDS} words or the target grade"

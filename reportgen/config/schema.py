@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS
 
@@ -43,6 +43,26 @@ Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SummaryWords(_Strict):
+    """`report.summary_words:` the patient summary's length target, in words."""
+
+    min: PositiveCount = Field(400, description="Fewest words (default 400).")
+    max: PositiveCount = Field(850, description="Most words (default 850).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SummaryWords:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is above max ({self.max})")
+        return self
+
+
+class BaselineRisk(_Strict):
+    """A control-group risk at which the clinician brief shows absolute effects."""
+
+    label: Text = Field(description="Whose risk this is, e.g. 'High-risk adults'.")
+    risk: float = Field(ge=0, le=1, description="The risk without treatment, 0 to 1.")
 
 
 class ReportInfo(_Strict):
@@ -81,6 +101,10 @@ class ReportInfo(_Strict):
     )
     illustrative: bool = Field(
         False, description="True for demonstration data: a banner on every page says so."
+    )
+    summary_words: SummaryWords = Field(
+        default_factory=SummaryWords,
+        description="Length target of the patient summary in words (default 400 to 850).",
     )
 
 
@@ -226,6 +250,13 @@ class _OutcomeBase(_Strict):
     small_study_min_k: int = Field(
         10, strict=True, ge=3, description="Run small-study tests from this many studies."
     )
+    follow_up: Text | None = Field(
+        None, description="How long people were followed, e.g. '12 months' (clinician brief)."
+    )
+    baseline_risks: list[BaselineRisk] = Field(
+        default_factory=list,
+        description="Further control-group risks for the brief's absolute effects (binary).",
+    )
     good: Literal["higher", "lower"] | None = Field(
         None,
         description="*Contract.* Which direction of the outcome is better: higher or lower "
@@ -363,6 +394,9 @@ class EditorialText(_Strict):
     )
     context: Text | None = Field(None, description="Why this question matters, for patients.")
     what_it_means: Text | None = Field(None, description="What this means for you.")
+    earlier_evidence: Text | None = Field(
+        None, description="How this review fits earlier evidence, for patients."
+    )
     caveats: list[Text] = Field(default_factory=list, description="Limits of the evidence.")
     faq: list[Question] = Field(default_factory=list, description="Common questions and answers.")
 

@@ -4,15 +4,20 @@ summary-of-findings tables, Guyatt et al. 2013, J Clin Epidemiol 66:158-172)."""
 
 from __future__ import annotations
 
+import statistics
+
 from reportgen.stats.analysis import OutcomeResult
 from reportgen.stats.measures import measure_info
 
 
 def control_risk(result: OutcomeResult) -> float:
-    """The studies' overall control-group risk: control events over control participants."""
-    events = sum(s.data["control"]["events"] for s in result.studies)
-    total = sum(s.data["control"]["total"] for s in result.studies)
-    return events / total
+    """The comparator risk of a summary-of-findings table: the median of the studies'
+    control-group risks (events / total in each control arm; GRADE handbook 5.2, "the median
+    control group risk across studies"), not pooled events over pooled totals, which one large
+    study would dominate."""
+    return statistics.median(
+        s.data["control"]["events"] / s.data["control"]["total"] for s in result.studies
+    )
 
 
 def treated_risk(control: float, effect: float, measure: str) -> float:

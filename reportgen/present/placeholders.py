@@ -24,7 +24,7 @@ from reportgen.config.yamlpos import format_key_path
 from reportgen.errors import ConfigError, Problem
 from reportgen.present.format import natural_frequency, number, percent
 
-TEXT_FIELDS = ("headline", "key_takeaway", "context", "what_it_means")
+TEXT_FIELDS = ("headline", "key_takeaway", "context", "what_it_means", "earlier_evidence")
 MAX_DIGITS = 10  # the most decimals a filter may be asked for
 MAX_BITS = 4096  # the largest whole number ``**`` may make (Python's ints have no bound)
 

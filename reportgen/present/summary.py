@@ -5,7 +5,6 @@ page shows)."""
 from __future__ import annotations
 
 import base64
-from collections import Counter
 from dataclasses import dataclass
 
 from reportgen.config.schema import EditorialText, ReportConfig
@@ -15,6 +14,7 @@ from reportgen.present.format import capitalise, frequency_scale, per_scale
 from reportgen.present.locale import Locale
 from reportgen.present.prose import EDITORIAL, STRUCTURED, Prose
 from reportgen.present.statements import outcome_statement
+from reportgen.present.summary_evidence import certainty_sentences, limitation_sentences
 from reportgen.stats.analysis import ReportResults
 
 
@@ -27,7 +27,9 @@ class IconArray:
 
 @dataclass(frozen=True)
 class FindingView:
-    """One outcome in the patient summary: its statement and the numbers behind it."""
+    """One outcome in the patient summary, said once: its statement and the numbers behind it,
+    what it means, what it rests on and how sure we are (the reasons are said once for all
+    outcomes, under "How sure are we?")."""
 
     id: str
     label: Prose
@@ -48,22 +50,30 @@ class Question:
 
 @dataclass(frozen=True)
 class SummaryView:
-    """Every text of the patient summary, fields in the order the page shows them."""
+    """Every text of the patient summary, fields in the order the page shows them (after
+    Cochrane's plain-language summary template, 2021). Empty fields are sections not shown."""
 
     language: str  # the locale of every text below (the page's other sections are in English)
     headings: dict[str, str]
     headline: Prose
     changes_heading: Prose | None
     changes: tuple[Prose, ...]
-    key_takeaway: Prose | None
-    context: Prose | None
+    key_messages: tuple[Prose, ...]
+    wanted: tuple[Prose, ...]
     findings: tuple[FindingView, ...]
     reading_note: Prose | None
     side_effects: tuple[FindingView, ...]
-    evidence: tuple[Prose, ...]
+    certainty: tuple[Prose, ...]
+    certainty_because: Prose | None  # introduces the reasons
+    certainty_reasons: tuple[Prose, ...]
+    limitations: tuple[Prose, ...]
     what_it_means: Prose | None
+    up_to_date: tuple[Prose, ...]
+    earlier_evidence: Prose | None
     faq: tuple[Question, ...]
     study_details: tuple[tuple[Prose, Prose], ...]
+    source: Prose | None  # the source review's citation
+    source_url: str | None
 
 
 def summary_view(
@@ -72,39 +82,63 @@ def summary_view(
     findings: Findings,
     text: EditorialText,
     changes: tuple[str, ...],
-    previous_version: str | None,
+    version: tuple[str | None, str | None, str | None],
     words: Locale,
 ) -> SummaryView:
     """The summary of ``findings`` in the words of ``words``; ``text`` is the editor's prose
-    with placeholders filled."""
-    main = tuple(_finding_view(f, config, words) for f in findings.main)
-    side = tuple(_finding_view(f, config, words) for f in findings.side_effects)
+    with placeholders filled; ``version`` is (this version, its date, the previous version)."""
+    report = config.report
+    certainty, reasons = certainty_sentences(findings.outcomes, words)
+    index = {f.outcome_id: i for i, f in enumerate(findings)}
+    main = tuple(
+        _finding_view(f, index[f.outcome_id], report.intervention, words) for f in findings.main
+    )
+    side = tuple(
+        _finding_view(f, index[f.outcome_id], report.intervention, words)
+        for f in findings.side_effects
+    )
     return SummaryView(
         language=words.language,
         headings=dict(words.section("headings")),
         headline=_editorial(text.headline, "headline", glossable=False)
         or Prose(_headline(config, findings, words), glossable=False),
         changes_heading=Prose(
-            words.text("summary.changes_heading", version=previous_version),
+            words.text("summary.changes_heading", version=version[2]),
             glossable=False,
             prose=False,
         )
         if changes
         else None,
         changes=tuple(Prose(change) for change in changes),
-        key_takeaway=_editorial(text.key_takeaway, "key_takeaway"),
-        context=_editorial(text.context, "context"),
+        key_messages=tuple(p for p in (_editorial(text.key_takeaway, "key_takeaway"),) if p),
+        wanted=tuple(
+            p
+            for p in (
+                Prose(report.question, STRUCTURED, ("report", "question"))
+                if report.question
+                else None,
+                _editorial(text.context, "context"),
+            )
+            if p
+        ),
         findings=main,
         reading_note=_reading_note(findings.main, words) if main else None,
         side_effects=side,
-        evidence=(
-            *_evidence_sentences(config, results, words),
+        certainty=certainty,
+        certainty_because=Prose(words.text("certainty.because"), glossable=False, prose=False)
+        if reasons
+        else None,
+        certainty_reasons=reasons,
+        limitations=(
+            *limitation_sentences(config, results, findings.outcomes, words),
             *(
                 Prose(caveat, EDITORIAL, ("text", "caveats", i))
                 for i, caveat in enumerate(text.caveats)
             ),
         ),
         what_it_means=_editorial(text.what_it_means, "what_it_means"),
+        up_to_date=_up_to_date(config, version, words),
+        earlier_evidence=_editorial(text.earlier_evidence, "earlier_evidence"),
         faq=tuple(
             Question(
                 Prose(item.question, EDITORIAL, ("text", "faq", i, "question"), glossable=False),
@@ -116,7 +150,31 @@ def summary_view(
             (Prose(name, glossable=False, prose=False), Prose(value, glossable=False, prose=False))
             for name, value in _study_details(config, results, words)
         ),
+        source=Prose(report.source, STRUCTURED, glossable=False, prose=False)
+        if report.source
+        else None,
+        source_url=report.source_url,
     )
+
+
+def _up_to_date(
+    config: ReportConfig, version: tuple[str | None, str | None, str | None], words: Locale
+) -> tuple[Prose, ...]:
+    """When the evidence was searched and published, and this summary's version."""
+    report = config.report
+    number, updated, _previous = version
+    sentences = []
+    if report.search:
+        sentences.append(words.text("summary.up_to_date.search", search=report.search))
+    if report.published:
+        sentences.append(words.text("summary.up_to_date.published", published=report.published))
+    if number and updated:
+        sentences.append(
+            words.text("summary.up_to_date.version_dated", version=number, updated=updated)
+        )
+    elif number:
+        sentences.append(words.text("summary.up_to_date.version", version=number))
+    return tuple(Prose(s, glossable=False) for s in sentences)
 
 
 def _editorial(value: str | None, name: str, glossable: bool = True) -> Prose | None:
@@ -179,7 +237,9 @@ def _icon_arrays(finding: Finding, words: Locale) -> tuple[IconArray, ...]:
     return tuple(arrays)
 
 
-def _finding_view(finding: Finding, config: ReportConfig, words: Locale) -> FindingView:
+def _finding_view(
+    finding: Finding, index: int, intervention: str | None, words: Locale
+) -> FindingView:
     result, rating = finding.result, finding.certainty
     outcome = result.outcome
     studies = words.noun(result.k, "study")
@@ -192,14 +252,19 @@ def _finding_view(finding: Finding, config: ReportConfig, words: Locale) -> Find
         Prose(
             words.text("summary.definition", label=outcome.label, definition=outcome.definition),
             STRUCTURED,
+            ("outcomes", index, "definition"),
+            explains=frozenset({outcome.label.lower()}),
         )
         if outcome.definition
         else None
     )
+    statement = outcome_statement(finding, intervention, words)
+    # A rate's own certainty sentence repeats the reasons said once under "How sure are we?".
+    sentence = statement.lead if finding.is_rate else statement.text
     return FindingView(
         id=outcome.id,
         label=Prose(outcome.label, STRUCTURED, glossable=False, prose=False),
-        sentence=Prose(outcome_statement(finding, config.report.intervention, words).text),
+        sentence=Prose(sentence),
         definition=definition,
         basis=Prose(basis),
         how_sure=words.text("summary.how_sure"),
@@ -207,65 +272,6 @@ def _finding_view(finding: Finding, config: ReportConfig, words: Locale) -> Find
         certainty_word=words.certainty_word(rating.level),
         icons=_icon_arrays(finding, words),
     )
-
-
-def _evidence_sentences(config: ReportConfig, results: ReportResults, words: Locale) -> list[Prose]:
-    """How strong the evidence is: designs, size and how much results varied, in words."""
-    sentences = [
-        _design_sentence(design, count, len(config.studies), words)
-        for design, count in Counter(
-            (study.design or "").strip().lower() for study in config.studies
-        ).most_common()
-        if design
-    ]
-    if all(r.outcome.type == "proportion" for r in results.outcomes):
-        sentences.append(Prose(words.text("summary.no_comparison")))
-    n_studies = len(config.studies)
-    sentences.append(
-        Prose(
-            words.text(
-                "summary.total",
-                count=words.count_words(n_studies),
-                noun=words.noun_word(n_studies, "study"),
-                people=words.noun(results.participant_count, "person"),
-            )
-        )
-    )
-    return sentences + _variation_sentences(results, words)
-
-
-def _design_sentence(design: str, count: int, n_studies: int, words: Locale) -> Prose:
-    """'Six studies: retrospective cohort. They looked back at the records of past patients.'"""
-    if count == n_studies and count > 1:
-        sentence = words.text("summary.design_all", count=words.count_words(count), design=design)
-    else:
-        sentence = words.text(
-            "summary.design_some",
-            count=capitalise(words.count_words(count)),
-            noun=words.noun_word(count, "study"),
-            design=design,
-        )
-    explanations = words.section("designs")
-    matched = next((key for key in explanations if key in design), None)
-    if matched is None:
-        return Prose(sentence)
-    which = "one" if count == 1 else "many"
-    explained = words.text(f"summary.design_explained_{which}", explanation=explanations[matched])
-    return Prose(f"{sentence} {explained}", explains=frozenset({matched}))
-
-
-def _variation_sentences(results: ReportResults, words: Locale) -> list[Prose]:
-    """'Results varied very much from study to study for X and Y.' One sentence per band."""
-    bands: dict[str, list[str]] = {}
-    for result in results.outcomes:
-        if result.k > 1 and result.model.i2 is not None:
-            bands.setdefault(words.variation_words(result.model.i2), []).append(
-                result.outcome.label.lower()
-            )
-    return [
-        Prose(words.text("summary.variation", words=band, outcomes=words.join(labels)))
-        for band, labels in bands.items()
-    ]
 
 
 def _study_details(
@@ -283,7 +289,5 @@ def _study_details(
             ),
         ),
         (names["evidence_level"], report.evidence_level),
-        (names["published"], report.published),
-        (names["search"], report.search),
     ]
     return [(name, value) for name, value in rows if value]

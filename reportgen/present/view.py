@@ -96,7 +96,11 @@ def build_view(
         findings,
         text,
         version.changes if version else (),
-        version.previous_version if version else None,
+        (
+            (version.version, version.updated, version.previous_version)
+            if version
+            else (None, None, None)
+        ),
         words,
     )
     return ReportView(

@@ -95,12 +95,13 @@ def forest_plot_svg(result: OutcomeResult) -> str:
     bottom = layout.prediction_row if layout.prediction_row is not None else layout.pooled_row
     top_row = max(layout.study_rows + layout.header_rows)
     n_rows = top_row - bottom + 2.4
-    height = ROW_HEIGHT_INCHES * n_rows + 0.55
+    extra = 0.3 if favours_labels(result) else 0.0  # room for the "favours" line
+    height = ROW_HEIGHT_INCHES * n_rows + 0.55 + extra
     y_limits = (bottom - 0.7, top_row + 1.0)
     with matplotlib.rc_context(RC_PARAMS):
         figure = Figure(figsize=(FIGURE_WIDTH_INCHES, height))
         FigureCanvasSVG(figure)
-        panels = _panels(figure, height, len(headers), result.outcome.measure, low, high)
+        panels = _panels(figure, height, len(headers), result.outcome.measure, low, high, extra)
         panels.left.set_ylim(*y_limits)
         _draw_headers(panels, headers, top_row + 0.9)
         _draw_studies(panels, result, layout, cells)
@@ -122,7 +123,13 @@ def forest_plot_svg(result: OutcomeResult) -> str:
 
 
 def _panels(
-    figure: Figure, height: float, n_columns: int, measure: str, low: float, high: float
+    figure: Figure,
+    height: float,
+    n_columns: int,
+    measure: str,
+    low: float,
+    high: float,
+    extra: float = 0.0,
 ) -> _Panels:
     # Two arm columns need a wider left panel; generic data have none.
     ratios = {0: [2.6, 3.5, 2.6], 1: [3.3, 2.8, 2.6], 2: [4.8, 2.2, 2.3]}[n_columns]
@@ -134,7 +141,7 @@ def _panels(
         left=0.01,
         right=0.99,
         top=1 - 0.3 / height,
-        bottom=0.62 / height,
+        bottom=(0.62 + extra) / height,
     )
     left = figure.add_subplot(grid[0, 0])
     plot = figure.add_subplot(grid[0, 1], sharey=left)
@@ -142,7 +149,7 @@ def _panels(
     for axis in (left, right):
         axis.set_xlim(0, 1)
         axis.axis("off")
-    column_x = [0.98] if n_columns == 1 else [0.70, 0.99]
+    column_x = [0.98] if n_columns == 1 else [0.66, 0.99]
     return _Panels(left, plot, right, column_x, measure, low, high)
 
 
@@ -287,12 +294,44 @@ def _draw_axis(
         if display.scale == "proportion"
         else (f"{display.name.capitalize()}" + (" (log scale)" if log_axis else ""))
     )
-    plot.set_xlabel(label, labelpad=3)
+    favours = favours_labels(result)
+    plot.set_xlabel(label, labelpad=24 if favours else 3)
+    if favours:
+        # Below the tick labels, either side of the line of no effect, on two lines each.
+        for text, align, side in ((favours[0], "right", -1), (favours[1], "left", 1)):
+            plot.annotate(
+                text,
+                xy=(display.null, 0),
+                xycoords=("data", "axes fraction"),
+                xytext=(4 * side, -13),
+                textcoords="offset points",
+                ha=align,
+                va="top",
+                fontsize=6.5,
+                style="italic",
+                linespacing=1.0,
+            )
     plot.tick_params(axis="y", left=False, labelleft=False)
     plot.tick_params(axis="x", length=3, pad=2)
     for side in ("left", "right", "top"):
         plot.spines[side].set_visible(False)
     plot.set_ylim(*y_limits)
+
+
+def favours_labels(result: OutcomeResult) -> tuple[str, str] | None:
+    """Words either side of the line of no effect on a two-arm plot: "Favours intervention" /
+    "Favours control" from the outcome's `good` direction (issue 10 part 1: `good: higher |
+    lower`); until an outcome says which way is good, a neutral "Lower with intervention" /
+    "Higher with intervention". None for single-arm plots."""
+    display = MEASURES[result.outcome.measure]
+    if display.scale == "proportion" or display.null is None:
+        return None
+    good = getattr(result.outcome, "good", None)
+    if good == "lower":
+        return "\u2190 Favours\nintervention", "Favours \u2192\ncontrol"
+    if good == "higher":
+        return "\u2190 Favours\ncontrol", "Favours \u2192\nintervention"
+    return "\u2190 Lower with\nintervention", "Higher with \u2192\nintervention"
 
 
 def draw_figures(results) -> dict[str, str]:

@@ -82,27 +82,27 @@ def data_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]], lis
     kind = result.outcome.type
     studies = result.studies
     if kind == "proportion":
-        cells = [[f"{s.data['events']} / {s.data['total']}"] for s in studies]
-        return ["Events / total"], cells, [f"{result.events} / {result.participants}"]
+        cells = [[f"{s.data['events']:,} / {s.data['total']:,}"] for s in studies]
+        return ["Events / total"], cells, [f"{result.events:,} / {result.participants:,}"]
     if kind == "binary":
         cells = [[_arm(s, "intervention"), _arm(s, "control")] for s in studies]
         totals = [
-            f"{sum(s.data[arm]['events'] for s in studies)} / "
-            f"{sum(s.data[arm]['total'] for s in studies)}"
+            f"{sum(s.data[arm]['events'] for s in studies):,} / "
+            f"{sum(s.data[arm]['total'] for s in studies):,}"
             for arm in ("intervention", "control")
         ]
         return ["Intervention", "Control"], cells, totals
     if kind == "continuous":
-        cells = [[str(s.data["intervention"]["n"]), str(s.data["control"]["n"])] for s in studies]
+        cells = [[f"{s.data[arm]['n']:,}" for arm in ("intervention", "control")] for s in studies]
         totals = [
-            str(sum(s.data[arm]["n"] for s in studies)) for arm in ("intervention", "control")
+            f"{sum(s.data[arm]['n'] for s in studies):,}" for arm in ("intervention", "control")
         ]
         return ["Intervention n", "Control n"], cells, totals
     return [], [[] for _ in studies], []
 
 
 def _arm(study: StudyResult, arm: str) -> str:
-    return f"{study.data[arm]['events']} / {study.data[arm]['total']}"
+    return f"{study.data[arm]['events']:,} / {study.data[arm]['total']:,}"
 
 
 def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str], bool]:
@@ -119,6 +119,8 @@ def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str],
         high = min(max(values), 100.0)
         candidates = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
         ticks = [t for t in candidates if low / 1.3 <= t <= high * 1.3]
+        if len(ticks) > 5:  # keep labels apart in the narrow plot panel
+            ticks = [t for t in ticks if t in (0.01, 0.1, 0.5, 1, 2, 10, 100)]
         low, high = min(low, ticks[0]), max(high, ticks[-1])
         return low / 1.1, high * 1.1, ticks, [f"{t:g}" for t in ticks], True
     low, high = min(values), max(values)

@@ -6,7 +6,26 @@ from __future__ import annotations
 import numpy as np
 
 from reportgen.present.figures.style import GRID_COLOUR, INK, RC_PARAMS, SQUARE_COLOUR, svg_text
+from reportgen.present.format import MEASURES
 from reportgen.stats.analysis import OutcomeResult
+
+RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
+def _x_scale(axis, result: OutcomeResult) -> None:
+    """Label the x axis on the scale drawn: ratios are drawn as logs and labelled as ratios
+    (ticks at 0.1, 0.2, 0.5, 1, ...); other measures say which transformed scale is shown."""
+    display = MEASURES[result.outcome.measure]
+    if display.scale == "ratio":
+        low, high = axis.get_xlim()
+        ticks = [t for t in RATIO_TICKS if low <= np.log(t) <= high]
+        if len(ticks) > 6:
+            ticks = [t for t in ticks if t in (0.01, 0.1, 0.5, 1, 2, 10, 100)]
+        axis.set_xticks([float(np.log(t)) for t in ticks])
+        axis.set_xticklabels([f"{t:g}" for t in ticks])
+        axis.set_xlabel(f"{display.name.capitalize()} (log scale)")
+    else:
+        axis.set_xlabel(display.name.capitalize())
 
 
 def funnel_plot_svg(result: OutcomeResult) -> str:
@@ -56,10 +75,18 @@ def funnel_plot_svg(result: OutcomeResult) -> str:
                 label="Imputed by trim and fill",
                 zorder=3,
             )
-            axis.legend(frameon=False, fontsize=7.5, loc="lower right")
+            # Above the plot, clear of the points.
+            axis.legend(
+                frameon=False,
+                fontsize=7.5,
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.01),
+                ncol=2,
+                borderaxespad=0.0,
+            )
         axis.set_ylim(top, 0)
         axis.set_ylabel("Standard error")
-        axis.set_xlabel(f"Effect size ({result.outcome.measure} scale)")
+        _x_scale(axis, result)
         for side in ("right", "top"):
             axis.spines[side].set_visible(False)
         figure.tight_layout()
