@@ -82,12 +82,15 @@ def _heterogeneity(model: PoolResult) -> dict[str, Any]:
 
 
 def _sub_result(result: SubResult) -> dict[str, Any]:
-    return {
+    row = {
         "k": result.k,
         "model": _model(result.model),
         "pooled": _pooled(result.pooled),
         "heterogeneity": _heterogeneity(result.model),
     }
+    if result.error is not None:  # not estimable: numbers null, the reason here
+        row["error"] = result.error
+    return row
 
 
 def _certainty(rating) -> dict[str, Any]:

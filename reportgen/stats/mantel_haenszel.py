@@ -46,7 +46,8 @@ def _result(
     i2: float,
     h2: float,
 ) -> PoolResult:
-    statistic = estimate / se
+    # Every study a double zero (RD): estimate 0 with SE 0, and no test, as rma.mh.
+    statistic = estimate / se if se > 0 else float("nan")
     lower, upper = estimate - _Z * se, estimate + _Z * se
     return PoolResult(
         k=k,
@@ -81,6 +82,11 @@ def mantel_haenszel(
     n2 = np.asarray(total_2, dtype=float)
     b, d = n1 - a, n2 - c
     n = n1 + n2
+    if measure in ("OR", "RR") and double_zero(a, n1, c, n2).all():
+        raise AnalysisError(
+            f"Mantel-Haenszel {'odds' if measure == 'OR' else 'risk'} ratio is undefined: every "
+            "study has 0% (or 100%) events in both arms"
+        )
     if measure == "OR":
         r_i, s_i = a * d / n, b * c / n
         r, s = r_i.sum(), s_i.sum()
