@@ -53,6 +53,9 @@ def _model(model: PoolResult) -> dict[str, Any]:
         "method": model.method,
         "test": model.test,
         "iterations": model.iterations,
+        "loglik": model.loglik,
+        "aic": model.aic,
+        "bic": model.bic,
     }
 
 
@@ -78,6 +81,7 @@ def _heterogeneity(model: PoolResult) -> dict[str, Any]:
         "tau2_ci_upper": model.tau2_ci_upper,
         "i2_ci_lower": model.i2_ci_lower,
         "i2_ci_upper": model.i2_ci_upper,
+        "tau2_se": model.tau2_se,
     }
 
 

@@ -82,10 +82,16 @@ def mantel_haenszel(
     n2 = np.asarray(total_2, dtype=float)
     b, d = n1 - a, n2 - c
     n = n1 + n2
-    if measure in ("OR", "RR") and double_zero(a, n1, c, n2).all():
+    # Where rma.mh gives NA: the odds ratio when every table is 0% or 100% in both arms, the
+    # risk ratio when no arm has an event (with 100% in every arm it is 1 with SE 0).
+    if measure == "OR" and double_zero(a, n1, c, n2).all():
         raise AnalysisError(
-            f"Mantel-Haenszel {'odds' if measure == 'OR' else 'risk'} ratio is undefined: every "
-            "study has 0% (or 100%) events in both arms"
+            "Mantel-Haenszel odds ratio is undefined: every study has 0% (or 100%) events in "
+            "both arms"
+        )
+    if measure == "RR" and a.sum() == 0 and c.sum() == 0:
+        raise AnalysisError(
+            "Mantel-Haenszel risk ratio is undefined: no study has an event in either arm"
         )
     if measure == "OR":
         r_i, s_i = a * d / n, b * c / n
