@@ -150,6 +150,13 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
         "certainty": _certainty(finding.certainty),
         "notes": list(result.notes),
     }
+    if model.mh is not None:
+        document["mh"] = {
+            "cmh": model.mh.cmh,
+            "cmh_p": model.mh.cmh_p,
+            "tarone": model.mh.tarone,
+            "tarone_p": model.mh.tarone_p,
+        }
     if result.subgroups is not None:
         subgroups = result.subgroups
         document["subgroups"] = {

@@ -18,11 +18,13 @@ from reportgen.stats.small_study import TestResult, TrimFill, begg_test, egger_t
 from reportgen.stats.subanalyses import (
     Subgroups,
     SubResult,
+    fit_options,
     group_labels,
     leave_one_out,
     sensitivity,
     subgroup_notes,
     subgroups,
+    without_double_zeros,
 )
 
 if TYPE_CHECKING:
@@ -238,9 +240,15 @@ def analyse(config: ReportConfig) -> ReportResults:
 
 
 def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
-    table = outcome_table(config, outcome)
-    main = fit_table(table, outcome.measure, outcome.method, outcome.test)
+    options = fit_options(outcome)
+    table, dropped = without_double_zeros(outcome_table(config, outcome), outcome.method, options)
+    main = fit_table(table, outcome.measure, outcome.method, outcome.test, options)
     notes = list(main.model.notes)
+    if dropped:
+        notes.append(
+            f"Studies with no events (or only events) in both arms were left out (drop00): "
+            f"{', '.join(dropped)}."
+        )
     small_study = None
     if table.k >= outcome.small_study_min_k:
         small_study = _small_study(main, outcome)

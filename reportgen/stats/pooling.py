@@ -35,6 +35,17 @@ METHODS = ESTIMATORS
 CONFIDENCE_LEVEL = 0.95
 
 
+@dataclass(frozen=True)
+class MHTests(FrozenResult):
+    """The tests ``rma.mh`` reports for odds ratios: Cochran-Mantel-Haenszel (chi-square, 1 df,
+    with or without continuity correction) and Tarone's test for heterogeneity."""
+
+    cmh: float
+    cmh_p: float
+    tarone: float
+    tarone_p: float
+
+
 @dataclass(frozen=True, eq=False)
 class PoolResult(FrozenResult):
     """A pooled estimate on the analysis scale, with its heterogeneity statistics.
@@ -76,6 +87,7 @@ class PoolResult(FrozenResult):
     aic: float | None = None
     bic: float | None = None
     tau2_se: float | None = None
+    mh: MHTests | None = None  # Mantel-Haenszel odds ratios only
     # (y, v, tau2, typical variance): what the Q-profile interval needs, computed on first use.
     _profile_data: tuple[FloatArray, FloatArray, float, float] | None = field(
         default=None, repr=False, compare=False
@@ -151,6 +163,7 @@ class PoolResult(FrozenResult):
             "aic": plain(self.aic),
             "bic": plain(self.bic),
             "tau2_se": plain(self.tau2_se),
+            "mh": plain(self.mh),
         }
 
     def __repr__(self) -> str:

@@ -18,8 +18,11 @@ from scipy.special import chdtrc
 from reportgen.config.schema import Outcome, ReportConfig, Sensitivity
 from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable
-from reportgen.stats.fitting import NaturalScale, fit_table
+from reportgen.stats.effects import DEFAULT_ZERO_CELLS, ZeroCells
+from reportgen.stats.effects.binary import double_zero
+from reportgen.stats.fitting import DEFAULT_OPTIONS, FitOptions, NaturalScale, fit_table
 from reportgen.stats.frozen import FrozenResult
+from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult, pool
 
 LEAVE_ONE_OUT_MIN_K = 3
@@ -85,10 +88,46 @@ def not_estimable_model(k: int, method: str, test: str) -> PoolResult:
     )
 
 
-def sub_result(label: str, table: OutcomeTable, measure: str, method: str, test: str) -> SubResult:
+def fit_options(outcome: Outcome) -> FitOptions:
+    """The outcome's zero-cell options and MH ``correct`` (binary and proportion outcomes)."""
+    options = getattr(outcome, "zero_cells", None)
+    zero_cells = (
+        DEFAULT_ZERO_CELLS
+        if options is None
+        else ZeroCells(options.add, options.to, options.drop00)
+    )
+    return FitOptions(zero_cells, bool(getattr(outcome, "correct", True)))
+
+
+def without_double_zeros(
+    table: OutcomeTable, method: str, options: FitOptions
+) -> tuple[OutcomeTable, list[str]]:
+    """escalc's ``drop00 = TRUE`` for inverse-variance fits of two-arm counts: studies with no
+    events (or only events) in both arms are left out (metafor sets their yi to NA). MH and Peto
+    fit the tables themselves and apply drop00 to their heterogeneity statistics only."""
+    if not options.zero_cells.drop00 or table.type != "binary":
+        return table, []
+    if METHODS[method].fitter != "uni":
+        return table, []
+    arms = (table["events_1"], table["total_1"], table["events_2"], table["total_2"])
+    dropped = double_zero(*arms)
+    if not dropped.any() or dropped.all():
+        return table, []
+    ids = [table.study_ids[i] for i in np.flatnonzero(dropped)]
+    return table.subset(~dropped), ids
+
+
+def sub_result(
+    label: str,
+    table: OutcomeTable,
+    measure: str,
+    method: str,
+    test: str,
+    options: FitOptions = DEFAULT_OPTIONS,
+) -> SubResult:
     """The model of ``table``; a not-estimable row with the reason if it cannot be fitted."""
     try:
-        fit = fit_table(table, measure, method, test)
+        fit = fit_table(table, measure, method, test, options)
     except AnalysisError as error:
         return SubResult(
             label,
@@ -131,6 +170,7 @@ def subgroups(config: ReportConfig, outcome: Outcome, table: OutcomeTable) -> Su
             outcome.measure,
             outcome.method,
             outcome.test,
+            fit_options(outcome),
         )
         for label in labels
     )
@@ -180,7 +220,14 @@ def leave_one_out(outcome: Outcome, table: OutcomeTable) -> tuple[SubResult, ...
         keep = np.ones(table.k, dtype=bool)
         keep[i] = False
         results.append(
-            sub_result(study_id, table.subset(keep), outcome.measure, outcome.method, outcome.test)
+            sub_result(
+                study_id,
+                table.subset(keep),
+                outcome.measure,
+                outcome.method,
+                outcome.test,
+                fit_options(outcome),
+            )
         )
     return tuple(results)
 
@@ -199,4 +246,5 @@ def sensitivity(
         )
     method = analysis.method or outcome.method
     test = analysis.test or outcome.test
-    return sub_result(analysis.name, table.subset(keep), outcome.measure, method, test)
+    options = fit_options(outcome)
+    return sub_result(analysis.name, table.subset(keep), outcome.measure, method, test, options)

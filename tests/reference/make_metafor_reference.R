@@ -357,3 +357,46 @@ add_edge(list(kind = "leave1out_fails", dataset = "pm_fails", method = "PM",
               leave_one_out = list(estimate = I(as.numeric(l1o$estimate)),
                                    se = I(as.numeric(l1o$se)))))
 write_reference(edge_cases, "metafor_edges.json")
+
+# --- Zero-cell options (escalc add/to/drop00) and rma.mh's correct, CMH and Tarone tests ------
+zero_cases <- list()
+zc_binary <- binary_sets[c("zero_cells", "bcg")]
+for (name in names(zc_binary)) {
+  d <- zc_binary[[name]]
+  for (measure in c("OR", "RR", "RD", "PETO")) {
+    for (to in c("only0", "all", "if0all", "none")) {
+      for (add in c(0.5, 1)) {
+        for (drop00 in c(FALSE, TRUE)) {
+          es <- escalc(measure = measure, ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2, add = add,
+                       to = to, drop00 = drop00)
+          zero_cases[[length(zero_cases) + 1]] <- list(
+            kind = "binary", dataset = name, measure = measure, add = add, to = to,
+            drop00 = drop00, a = I(d$a), n1 = I(d$n1), c = I(d$c), n2 = I(d$n2),
+            yi = I(as.numeric(es$yi)), vi = I(as.numeric(es$vi)))
+        }
+      }
+    }
+  }
+  for (correct in c(TRUE, FALSE)) {
+    fit <- suppressWarnings(rma.mh(ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2, measure = "OR",
+                                   correct = correct))
+    zero_cases[[length(zero_cases) + 1]] <- list(
+      kind = "mh", dataset = name, correct = correct, a = I(d$a), n1 = I(d$n1), c = I(d$c),
+      n2 = I(d$n2), estimate = as.numeric(fit$beta), q = fit$QE, cmh = fit$MH,
+      cmh_p = fit$MHp, tarone = fit$TA, tarone_p = fit$TAp)
+  }
+}
+d <- datasets$zero_cells
+for (measure in c("PR", "PLO", "PLN", "PAS", "PFT")) {
+  for (to in c("only0", "all", "if0all", "none")) {
+    for (add in list(NULL, 0.5, 1)) {
+      es <- if (is.null(add)) escalc(measure = measure, xi = d$xi, ni = d$ni, to = to)
+            else escalc(measure = measure, xi = d$xi, ni = d$ni, add = add, to = to)
+      zero_cases[[length(zero_cases) + 1]] <- list(
+        kind = "proportion", dataset = "zero_cells", measure = measure,
+        add = if (is.null(add)) NA else add, to = to, events = I(d$xi), totals = I(d$ni),
+        yi = I(as.numeric(es$yi)), vi = I(as.numeric(es$vi)))
+    }
+  }
+}
+write_reference(zero_cases, "metafor_zero_cells.json")
