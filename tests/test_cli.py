@@ -179,6 +179,7 @@ outcomes:
         "tau2_ci_upper": None,
         "i2_ci_lower": None,
         "i2_ci_upper": None,
+        "tau2_se": None,
     }
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "heterogeneity cannot be estimated" in html

@@ -14,8 +14,15 @@ REFERENCE = load_reference("metafor_glmm.json")
 BOUNDARY_FLOOR = 1e-6
 
 
+# Pinned in test_edges_metafor.py: nearly flat two-study likelihoods (GLMM_FLAT_RTOL) and a
+# fit with no finite maximum, which reportgen refuses.
+EDGE_DATASETS = {"two_studies_one_full", "two_studies_full_and_half", "zero_and_full_only"}
+
+
 @pytest.mark.parametrize(
-    "case", [c for c in REFERENCE["cases"] if not c["failed"]], ids=lambda c: c["dataset"]
+    "case",
+    [c for c in REFERENCE["cases"] if not c["failed"] and c["dataset"] not in EDGE_DATASETS],
+    ids=lambda c: c["dataset"],
 )
 def test_glmm_matches_rma_glmm(case):
     result = fit_glmm(case["events"], case["totals"])

@@ -215,6 +215,24 @@ class Sensitivity(_Strict):
     test: Literal[TESTS] | None = Field(None, description="A different test.")  # type: ignore[valid-type]
 
 
+class ZeroCellOptions(_Strict):
+    """`zero_cells:` metafor escalc's zero-cell options (binary and proportion outcomes)."""
+
+    add: float | None = Field(
+        None, ge=0, description="Added to each cell (default 0.5; 0 for PAS and PFT)."
+    )
+    to: Literal["only0", "all", "if0all", "none"] = Field(
+        "only0",
+        description="only0: studies with a zero cell; all: every study; if0all: every study "
+        "if any has a zero cell; none: no addition.",
+    )
+    drop00: bool | None = Field(
+        None,
+        description="Leave out two-arm studies with no events (or only events) in both arms "
+        "(default: false; true for MH and PETO heterogeneity, as metafor).",
+    )
+
+
 class _OutcomeBase(_Strict):
     id: Slug = Field(description="Short unique id; names the figure file.")
     label: Text = Field(description="Technical name, e.g. 'Overall response rate'.")
@@ -326,6 +344,9 @@ class ProportionOutcome(_OutcomeBase):
         description="FE, a random-effects tau2 estimator (DL, REML, ML, PM, ...) or GLMM "
         "(binomial-normal model; with measure PLO).",
     )
+    zero_cells: ZeroCellOptions = Field(
+        default_factory=ZeroCellOptions, description="Zero-cell correction, as metafor's escalc."
+    )
     data: list[ProportionRow] = Field(min_length=1, description="One row per study.")
 
 
@@ -339,6 +360,12 @@ class BinaryOutcome(_OutcomeBase):
     method: Literal[BINARY.methods] = Field(  # type: ignore[valid-type]
         BINARY.default_method,
         description="FE, MH, PETO (odds ratios only), or a random-effects estimator.",
+    )
+    zero_cells: ZeroCellOptions = Field(
+        default_factory=ZeroCellOptions, description="Zero-cell correction, as metafor's escalc."
+    )
+    correct: bool = Field(
+        True, description="MH: continuity correction of the Cochran-Mantel-Haenszel test."
     )
     data: list[BinaryRow] = Field(min_length=1, description="One row per study.")
 

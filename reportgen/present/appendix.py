@@ -147,7 +147,7 @@ def _sub_rows(
         {
             "label": (names or {}).get(r.label, r.label),
             "k": str(r.k),
-            "estimate": _ci(r, measure),
+            "estimate": _ci(r, measure) if r.error is None else "not estimable",
             "tau2": significant(r.model.tau2, 3) if r.model.tau2 is not None else "\u2013",
             "i2": f"{number(r.model.i2, 1)}%" if r.model.i2 is not None else "\u2013",
         }

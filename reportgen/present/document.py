@@ -53,6 +53,9 @@ def _model(model: PoolResult) -> dict[str, Any]:
         "method": model.method,
         "test": model.test,
         "iterations": model.iterations,
+        "loglik": model.loglik,
+        "aic": model.aic,
+        "bic": model.bic,
     }
 
 
@@ -78,16 +81,20 @@ def _heterogeneity(model: PoolResult) -> dict[str, Any]:
         "tau2_ci_upper": model.tau2_ci_upper,
         "i2_ci_lower": model.i2_ci_lower,
         "i2_ci_upper": model.i2_ci_upper,
+        "tau2_se": model.tau2_se,
     }
 
 
 def _sub_result(result: SubResult) -> dict[str, Any]:
-    return {
+    row = {
         "k": result.k,
         "model": _model(result.model),
         "pooled": _pooled(result.pooled),
         "heterogeneity": _heterogeneity(result.model),
     }
+    if result.error is not None:  # not estimable: numbers null, the reason here
+        row["error"] = result.error
+    return row
 
 
 def _certainty(rating) -> dict[str, Any]:
@@ -162,6 +169,13 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
         "interpretation": _interpretation(finding, statement.lead),
         "notes": list(result.notes),
     }
+    if model.mh is not None:
+        document["mh"] = {
+            "cmh": model.mh.cmh,
+            "cmh_p": model.mh.cmh_p,
+            "tarone": model.mh.tarone,
+            "tarone_p": model.mh.tarone_p,
+        }
     if result.subgroups is not None:
         subgroups = result.subgroups
         document["subgroups"] = {

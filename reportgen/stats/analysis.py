@@ -7,23 +7,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from scipy.special import chdtrc
-
-from reportgen.config.schema import Outcome, ReportConfig, Sensitivity
-from reportgen.errors import AnalysisError
+from reportgen.config.schema import Outcome, ReportConfig
 from reportgen.stats.data import OutcomeTable, outcome_table, participants_per_study
 from reportgen.stats.display import Table, short, table
 from reportgen.stats.fitting import Fit, NaturalScale, fit_table, study_intervals
 from reportgen.stats.frozen import FrozenResult, dataclass_dict, freeze
 from reportgen.stats.measures import METHODS
-from reportgen.stats.pooling import PoolResult, pool
+from reportgen.stats.pooling import PoolResult
 from reportgen.stats.small_study import TestResult, TrimFill, begg_test, egger_test, trim_and_fill
+from reportgen.stats.subanalyses import (
+    Subgroups,
+    SubResult,
+    fit_options,
+    group_labels,
+    leave_one_out,
+    sensitivity,
+    subgroup_notes,
+    subgroups,
+    without_double_zeros,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-LEAVE_ONE_OUT_MIN_K = 3
+__all__ = [
+    "OutcomeResult",
+    "ReportResults",
+    "StudyResult",
+    "SubResult",
+    "Subgroups",
+    "analyse",
+    "analyse_outcome",
+]
 
 
 @dataclass(frozen=True)
@@ -46,28 +61,6 @@ class StudyResult(FrozenResult):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", freeze(self.data))
-
-
-@dataclass(frozen=True)
-class SubResult(FrozenResult):
-    """A model fitted to part of the studies (a subgroup, an omitted study, a re-analysis)."""
-
-    label: str
-    k: int
-    model: PoolResult
-    pooled: NaturalScale
-
-
-@dataclass(frozen=True)
-class Subgroups(FrozenResult):
-    variable: str
-    groups: tuple[SubResult, ...]
-    q_between: float
-    q_between_df: int
-    q_between_p: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "groups", tuple(self.groups))
 
 
 @dataclass(frozen=True)
@@ -247,9 +240,15 @@ def analyse(config: ReportConfig) -> ReportResults:
 
 
 def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
-    table = outcome_table(config, outcome)
-    main = fit_table(table, outcome.measure, outcome.method, outcome.test)
+    options = fit_options(outcome)
+    table, dropped = without_double_zeros(outcome_table(config, outcome), outcome.method, options)
+    main = fit_table(table, outcome.measure, outcome.method, outcome.test, options)
     notes = list(main.model.notes)
+    if dropped:
+        notes.append(
+            f"Studies with no events (or only events) in both arms were left out (drop00): "
+            f"{', '.join(dropped)}."
+        )
     small_study = None
     if table.k >= outcome.small_study_min_k:
         small_study = _small_study(main, outcome)
@@ -258,6 +257,9 @@ def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
             f"Small-study tests (Egger, Begg, trim and fill) were not run: they need at least "
             f"{outcome.small_study_min_k} studies and this outcome has {table.k}."
         )
+    groups = subgroups(config, outcome, table) if outcome.subgroup else None
+    if groups is not None:
+        notes.extend(subgroup_notes(groups, outcome.test))
     return OutcomeResult(
         outcome=outcome,
         model=main.model,
@@ -266,12 +268,12 @@ def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
         participants=table.participants(),
         events=int(table["events"].sum()) if table.type == "proportion" else None,
         back_transform_n=main.back_transform_n,
-        subgroups=_subgroups(config, outcome, table) if outcome.subgroup else None,
-        leave_one_out=_leave_one_out(outcome, table),
-        sensitivity=tuple(_sensitivity(config, outcome, table, s) for s in outcome.sensitivity),
+        subgroups=groups,
+        leave_one_out=leave_one_out(outcome, table),
+        sensitivity=tuple(sensitivity(config, outcome, table, s) for s in outcome.sensitivity),
         small_study=small_study,
         notes=tuple(notes),
-        study_groups=tuple(_group_labels(config, table, outcome.subgroup))
+        study_groups=tuple(group_labels(config, table, outcome.subgroup))
         if outcome.subgroup
         else (),
     )
@@ -297,90 +299,14 @@ def _study_results(table: OutcomeTable, fit: Fit) -> tuple[StudyResult, ...]:
     )
 
 
-def _sub_result(label: str, table: OutcomeTable, measure: str, method: str, test: str) -> SubResult:
-    fit = fit_table(table, measure, method, test)
-    return SubResult(label, table.k, fit.model, fit.pooled)
-
-
-def _attribute_values(config: ReportConfig, table: OutcomeTable, name: str) -> list[Any]:
-    studies = {s.id: s for s in config.studies}
-    values = []
-    for study_id in table.study_ids:
-        study = studies[study_id]
-        value = getattr(study, name, None) if name in type(study).model_fields else None
-        values.append((study.model_extra or {}).get(name, value))
-    return values
-
-
-def _group_labels(config: ReportConfig, table: OutcomeTable, name: str) -> list[str]:
-    return ["not reported" if v is None else str(v) for v in _attribute_values(config, table, name)]
-
-
-def _subgroups(config: ReportConfig, outcome: Outcome, table: OutcomeTable) -> Subgroups:
-    """A separate model per value of the attribute (each with its own tau2), and the test for
-    subgroup differences: Q of a fixed-effect fit to the subgroup estimates (Borenstein et al.
-    2009, Introduction to Meta-Analysis, ch. 19; Cochrane Handbook 10.11.3.1)."""
-    variable = outcome.subgroup
-    if variable is None:
-        raise ValueError(f"outcome {outcome.id!r} has no subgroup variable")
-    shown = _group_labels(config, table, variable)
-    labels = list(dict.fromkeys(shown))
-    groups = tuple(
-        _sub_result(
-            label,
-            table.subset(np.array([s == label for s in shown])),
-            outcome.measure,
-            outcome.method,
-            outcome.test,
-        )
-        for label in labels
-    )
-    estimates = np.array([g.model.estimate for g in groups])
-    variances = np.array([g.model.se**2 for g in groups])
-    if len(groups) < 2:
-        return Subgroups(variable, groups, 0.0, 0, 1.0)
-    between = pool(estimates, variances, method="FE")
-    return Subgroups(
-        variable, groups, between.q, between.q_df, float(chdtrc(between.q_df, between.q))
-    )
-
-
-def _leave_one_out(outcome: Outcome, table: OutcomeTable) -> tuple[SubResult, ...]:
-    if table.k < LEAVE_ONE_OUT_MIN_K:
-        return ()
-    results = []
-    for i, study_id in enumerate(table.study_ids):
-        keep = np.ones(table.k, dtype=bool)
-        keep[i] = False
-        results.append(
-            _sub_result(study_id, table.subset(keep), outcome.measure, outcome.method, outcome.test)
-        )
-    return tuple(results)
-
-
-def _sensitivity(
-    config: ReportConfig, outcome: Outcome, table: OutcomeTable, analysis: Sensitivity
-) -> SubResult:
-    keep = np.array([sid not in analysis.exclude_studies for sid in table.study_ids])
-    for name, excluded in analysis.exclude.items():
-        excluded_values = excluded if isinstance(excluded, list) else [excluded]
-        values = _attribute_values(config, table, name)
-        keep &= np.array([value not in excluded_values for value in values])
-    if not keep.any():
-        raise AnalysisError(
-            f"outcome '{outcome.id}': sensitivity analysis '{analysis.name}' leaves out every study"
-        )
-    method = analysis.method or outcome.method
-    test = analysis.test or outcome.test
-    return _sub_result(analysis.name, table.subset(keep), outcome.measure, method, test)
-
-
 def _small_study(main: Fit, outcome: Outcome) -> SmallStudy:
     yi, vi = main.effects.yi, main.effects.vi
     # Mantel-Haenszel, Peto and GLMM fits have no rma.uni equivalent: trim and fill uses an
     # inverse-variance model of the effect sizes instead (fixed effect, or REML for the GLMM).
-    method = METHODS[outcome.method].small_study_method or outcome.method
-    trimfill = trim_and_fill(yi, vi, method)
+    substitute = METHODS[outcome.method].small_study_method
+    # The original model's test is kept only where trim and fill starts from that very model.
+    test = "z" if substitute else outcome.test
+    trimfill = trim_and_fill(yi, vi, substitute or outcome.method, test)
     values = main.natural(
         [
             trimfill.model.estimate,

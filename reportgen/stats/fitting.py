@@ -15,7 +15,9 @@ from scipy.special import ndtri
 from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable
 from reportgen.stats.effects import (
+    DEFAULT_ZERO_CELLS,
     EffectSizes,
+    ZeroCells,
     binary_effects,
     continuous_effects,
     generic_effects,
@@ -42,6 +44,18 @@ class NaturalScale:
     pi_upper: float
 
 
+@dataclass(frozen=True)
+class FitOptions:
+    """Per-outcome options of the effect sizes and the Mantel-Haenszel fit: escalc's zero-cell
+    options and rma.mh's ``correct`` (continuity correction of the CMH test)."""
+
+    zero_cells: ZeroCells = DEFAULT_ZERO_CELLS
+    correct: bool = True
+
+
+DEFAULT_OPTIONS = FitOptions()
+
+
 @dataclass(frozen=True, eq=False)
 class Fit:
     effects: EffectSizes
@@ -53,16 +67,18 @@ class Fit:
         return to_natural(values, self.effects.measure, self.back_transform_n if n is None else n)
 
 
-def _proportion_effects(table: OutcomeTable, measure: str) -> EffectSizes:
-    return proportion_effects(table["events"], table["total"], measure)
+def _proportion_effects(table: OutcomeTable, measure: str, zero_cells: ZeroCells) -> EffectSizes:
+    return proportion_effects(table["events"], table["total"], measure, zero_cells)
 
 
-def _binary_effects(table: OutcomeTable, measure: str) -> EffectSizes:
+def _binary_effects(table: OutcomeTable, measure: str, zero_cells: ZeroCells) -> EffectSizes:
     arms = (table["events_1"], table["total_1"], table["events_2"], table["total_2"])
-    return peto_effects(*arms) if measure == "PETO" else binary_effects(*arms, measure)
+    if measure == "PETO":
+        return peto_effects(*arms, zero_cells)
+    return binary_effects(*arms, measure, zero_cells)
 
 
-def _continuous_effects(table: OutcomeTable, measure: str) -> EffectSizes:
+def _continuous_effects(table: OutcomeTable, measure: str, zero_cells: ZeroCells) -> EffectSizes:
     return continuous_effects(
         table["mean_1"],
         table["sd_1"],
@@ -74,14 +90,14 @@ def _continuous_effects(table: OutcomeTable, measure: str) -> EffectSizes:
     )
 
 
-def _generic_effects(table: OutcomeTable, measure: str) -> EffectSizes:
+def _generic_effects(table: OutcomeTable, measure: str, zero_cells: ZeroCells) -> EffectSizes:
     return generic_effects(
         table["estimate"], table["se"], table["ci_lower"], table["ci_upper"], measure
     )
 
 
 # The effect-size function of each outcome type (``stats.measures.OUTCOME_TYPES``).
-EFFECT_SIZES: dict[str, Callable[[OutcomeTable, str], EffectSizes]] = {
+EFFECT_SIZES: dict[str, Callable[[OutcomeTable, str, ZeroCells], EffectSizes]] = {
     "proportion": _proportion_effects,
     "binary": _binary_effects,
     "continuous": _continuous_effects,
@@ -89,34 +105,46 @@ EFFECT_SIZES: dict[str, Callable[[OutcomeTable, str], EffectSizes]] = {
 }
 
 
-def effect_sizes(table: OutcomeTable, measure: str, method: str) -> EffectSizes:
+def effect_sizes(
+    table: OutcomeTable, measure: str, method: str, zero_cells: ZeroCells = DEFAULT_ZERO_CELLS
+) -> EffectSizes:
     """Per-study (yi, vi) for any outcome type, on the measure the method fits
     (``displayed_measure``: Peto log odds ratios for PETO)."""
-    return EFFECT_SIZES[table.type](table, displayed_measure(measure, method))
+    return EFFECT_SIZES[table.type](table, displayed_measure(measure, method), zero_cells)
 
 
 def _arms(table: OutcomeTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return table["events_1"], table["total_1"], table["events_2"], table["total_2"]
 
 
-def _fit_uni(table: OutcomeTable, effects: EffectSizes, method: str, test: str) -> PoolResult:
+def _fit_uni(
+    table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
+) -> PoolResult:
     return pool(effects.yi, effects.vi, method=method, test=test)
 
 
-def _fit_mh(table: OutcomeTable, effects: EffectSizes, method: str, test: str) -> PoolResult:
-    return mantel_haenszel(*_arms(table), effects.measure)
+def _fit_mh(
+    table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
+) -> PoolResult:
+    return mantel_haenszel(
+        *_arms(table), effects.measure, correct=options.correct, zero_cells=options.zero_cells
+    )
 
 
-def _fit_peto(table: OutcomeTable, effects: EffectSizes, method: str, test: str) -> PoolResult:
-    return peto(*_arms(table))
+def _fit_peto(
+    table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
+) -> PoolResult:
+    return peto(*_arms(table), zero_cells=options.zero_cells)
 
 
-def _fit_glmm(table: OutcomeTable, effects: EffectSizes, method: str, test: str) -> PoolResult:
+def _fit_glmm(
+    table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
+) -> PoolResult:
     return fit_glmm(table["events"], table["total"])
 
 
 # The fitter of each ``Method.fitter`` key: rma.uni, rma.mh, rma.peto, rma.glmm.
-FITTERS: dict[str, Callable[[OutcomeTable, EffectSizes, str, str], PoolResult]] = {
+FITTERS: dict[str, Callable[[OutcomeTable, EffectSizes, str, str, FitOptions], PoolResult]] = {
     "uni": _fit_uni,
     "mh": _fit_mh,
     "peto": _fit_peto,
@@ -138,11 +166,17 @@ def check_combination(type_code: str, measure: str, method: str, test: str) -> N
         )
 
 
-def fit_table(table: OutcomeTable, measure: str, method: str, test: str) -> Fit:
+def fit_table(
+    table: OutcomeTable,
+    measure: str,
+    method: str,
+    test: str,
+    options: FitOptions = DEFAULT_OPTIONS,
+) -> Fit:
     """Effect sizes and pooled model of a table, with the pooled values back-transformed."""
     check_combination(table.type, measure, method, test)
-    effects = effect_sizes(table, measure, method)
-    model = FITTERS[METHODS[method].fitter](table, effects, method, test)
+    effects = effect_sizes(table, measure, method, options.zero_cells)
+    model = FITTERS[METHODS[method].fitter](table, effects, method, test, options)
     n = harmonic_mean(table["total"]) if measure == "PFT" else None
     values = to_natural(
         [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper],

@@ -28,6 +28,8 @@ _LOG_WEIGHTS = np.log(_WEIGHTS / np.sqrt(2 * np.pi))
 _LOG_PHI = -0.5 * _NODES**2 - 0.5 * np.log(2 * np.pi)
 TAU_UPPER = 20.0  # on the logit scale: far beyond any plausible between-study SD
 SEARCH_TOLERANCE = 1e-10
+MODE_MAX_ITERATIONS = 200  # bisection alone would need about 60 at this tolerance
+MODE_TOLERANCE = 1e-12
 
 
 def _log_binomial(x: np.ndarray, n: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -39,16 +41,28 @@ def _log_binomial(x: np.ndarray, n: np.ndarray, eta: np.ndarray) -> np.ndarray:
 def _conditional_modes(
     x: np.ndarray, n: np.ndarray, mu: float, tau: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each study's mode of log f(x | u) + log phi(u) (Newton; the function is concave) and the
-    quadrature scale 1 / sqrt(-second derivative) there."""
-    u = np.zeros_like(x)
-    for _ in range(100):
+    """Each study's mode of h(u) = log f(x | u) + log phi(u) and the quadrature scale
+    1 / sqrt(-h''(u)) there.
+
+    h is strictly concave and its mode solves u = tau (x - n p(u)), so it lies in the bracket
+    [tau (x - n), tau x]. Safeguarded Newton: each step shrinks the bracket by the sign of h'
+    and a Newton step that leaves the bracket is replaced by bisection. Plain Newton can cycle
+    (for 50/100 at tau near 5 it jumps between u = 0 and u = 118, where p is 0 or 1 to
+    machine precision), which corrupted the likelihood and its finite-difference Hessian.
+    """
+    lower, upper = tau * (x - n), tau * x
+    u = np.clip(np.zeros_like(x), lower, upper)
+    for _ in range(MODE_MAX_ITERATIONS):
         p = expit(mu + tau * u)
         gradient = tau * (x - n * p) - u
-        curvature = tau**2 * n * p * (1 - p) + 1
-        step = gradient / curvature
-        u += step
-        if np.max(np.abs(step)) < 1e-12:
+        lower = np.where(gradient > 0, u, lower)
+        upper = np.where(gradient < 0, u, upper)
+        newton = u + gradient / (tau**2 * n * p * (1 - p) + 1)
+        inside = (newton > lower) & (newton < upper)
+        following = np.where(inside | (gradient == 0), newton, 0.5 * (lower + upper))
+        step = following - u
+        u = following
+        if np.max(np.abs(step)) <= MODE_TOLERANCE * max(1.0, float(np.max(np.abs(u)))):
             break
     p = expit(mu + tau * u)
     return u, 1 / np.sqrt(tau**2 * n * p * (1 - p) + 1)
@@ -90,6 +104,12 @@ def fit_glmm(events: ArrayLike, totals: ArrayLike) -> PoolResult:
             "the GLMM cannot be fitted: every study has 0% (or every study 100%) events, so the "
             "pooled logit is infinite; use measure PFT or PAS with another method"
         )
+    if np.all((x == 0) | (x == n)):
+        raise AnalysisError(
+            "the GLMM has no finite maximum: every study has 0% or 100% events, so the "
+            "likelihood keeps rising as the between-study variance grows; use measure PFT or "
+            "PAS with another method"
+        )
     pooled_logit = float(np.log(x.sum() / (n.sum() - x.sum())))
 
     def profile(tau: float) -> float:
@@ -101,6 +121,11 @@ def fit_glmm(events: ArrayLike, totals: ArrayLike) -> PoolResult:
         profile, bounds=(0.0, TAU_UPPER), method="bounded", options={"xatol": SEARCH_TOLERANCE}
     )
     tau = float(search.x)
+    if tau > TAU_UPPER * (1 - 1e-6):
+        raise AnalysisError(
+            f"the GLMM has no finite maximum: the likelihood still rises at tau2 = "
+            f"{TAU_UPPER**2:g} (the search limit); use measure PFT or PAS with another method"
+        )
     if profile(0.0) <= search.fun + 1e-9:  # the maximum is on the boundary (tau = 0)
         tau = 0.0
     mu, loglik = _best_mu(x, n, tau, pooled_logit)

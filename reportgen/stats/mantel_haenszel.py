@@ -11,13 +11,16 @@ studies with no events (or only events) in both arms left out of Q.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import chdtrc, ndtr, ndtri
 
 from reportgen.errors import AnalysisError
 from reportgen.stats.effects.binary import binary_effects, double_zero, peto_effects
-from reportgen.stats.pooling import CONFIDENCE_LEVEL, PoolResult, percent_weights
+from reportgen.stats.effects.common import DEFAULT_ZERO_CELLS, ZeroCells
+from reportgen.stats.pooling import CONFIDENCE_LEVEL, MHTests, PoolResult, percent_weights
 
 _Z = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
 
@@ -46,7 +49,8 @@ def _result(
     i2: float,
     h2: float,
 ) -> PoolResult:
-    statistic = estimate / se
+    # Every study a double zero (RD): estimate 0 with SE 0, and no test, as rma.mh.
+    statistic = estimate / se if se > 0 else float("nan")
     lower, upper = estimate - _Z * se, estimate + _Z * se
     return PoolResult(
         k=k,
@@ -71,16 +75,71 @@ def _result(
     )
 
 
+def _mh_tests(
+    a: np.ndarray, n1: np.ndarray, c: np.ndarray, n2: np.ndarray, odds_ratio: float, correct: bool
+) -> MHTests:
+    """Cochran-Mantel-Haenszel test (Mantel & Haenszel 1959; variance with N - 1, continuity
+    correction 1/2 if ``correct``) and Tarone's (1985, Biometrika 72:91-95) correction of the
+    Breslow-Day test: the expected count of cell a under the common odds ratio solves a
+    quadratic per table; tables with no events or no non-events carry no information."""
+    n = n1 + n2
+    events, non_events = a + c, (n1 - a) + (n2 - c)
+    nan = float("nan")
+    cmh, cmh_p = nan, nan
+    if events.sum() > 0 and non_events.sum() > 0:
+        deviation = abs(float((a - n1 / n * events).sum())) - (0.5 if correct else 0.0)
+        variance = float((n1 / n * (n2 / n) * events * non_events / (n - 1)).sum())
+        cmh = deviation**2 / variance
+        cmh_p = float(chdtrc(1, cmh))
+    if odds_ratio == 1:
+        expected = n1 / n * events
+    else:
+        a_coef = odds_ratio * (n1 + events) + (n2 - events)
+        root = np.sqrt(a_coef**2 - 4 * n1 * events * odds_ratio * (odds_ratio - 1))
+        expected = (a_coef - root) / (2 * (odds_ratio - 1))
+    informative = (expected > 0) & (events > 0) & (non_events > 0)
+    e11 = expected[informative]
+    e12, e21 = n1[informative] - e11, events[informative] - e11
+    e22 = n[informative] - n1[informative] - events[informative] + e11
+    variances = 1 / (1 / e11 + 1 / e12 + 1 / e21 + 1 / e22)
+    residual = a[informative] - e11
+    breslow_day = max(0.0, float((residual**2 / variances).sum()))
+    tarone = max(0.0, breslow_day - float(residual.sum()) ** 2 / float(variances.sum()))
+    k_informative = int(informative.sum())
+    tarone_p = float(chdtrc(k_informative - 1, tarone)) if k_informative > 1 else nan
+    return MHTests(cmh, cmh_p, tarone if k_informative > 0 else nan, tarone_p)
+
+
 def mantel_haenszel(
-    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike, measure: str
+    events_1: ArrayLike,
+    total_1: ArrayLike,
+    events_2: ArrayLike,
+    total_2: ArrayLike,
+    measure: str,
+    correct: bool = True,
+    zero_cells: ZeroCells = DEFAULT_ZERO_CELLS,
 ) -> PoolResult:
-    """Mantel-Haenszel pooled log OR, log RR or RD of arm 1 against arm 2 (z-test)."""
+    """Mantel-Haenszel pooled log OR, log RR or RD of arm 1 against arm 2 (z-test).
+
+    ``zero_cells`` applies to the effect sizes of Cochran's Q only (rma.mh's ``add``, ``to`` and
+    ``drop00``, whose default there is TRUE); ``correct`` to the CMH test (odds ratios)."""
     a = np.asarray(events_1, dtype=float)
     n1 = np.asarray(total_1, dtype=float)
     c = np.asarray(events_2, dtype=float)
     n2 = np.asarray(total_2, dtype=float)
     b, d = n1 - a, n2 - c
     n = n1 + n2
+    # Where rma.mh gives NA: the odds ratio when every table is 0% or 100% in both arms, the
+    # risk ratio when no arm has an event (with 100% in every arm it is 1 with SE 0).
+    if measure == "OR" and double_zero(a, n1, c, n2).all():
+        raise AnalysisError(
+            "Mantel-Haenszel odds ratio is undefined: every study has 0% (or 100%) events in "
+            "both arms"
+        )
+    if measure == "RR" and a.sum() == 0 and c.sum() == 0:
+        raise AnalysisError(
+            "Mantel-Haenszel risk ratio is undefined: no study has an event in either arm"
+        )
     if measure == "OR":
         r_i, s_i = a * d / n, b * c / n
         r, s = r_i.sum(), s_i.sum()
@@ -112,14 +171,23 @@ def mantel_haenszel(
         weights = n1 * n2 / n
     else:
         raise ValueError(f"Invalid measure {measure!r} for Mantel-Haenszel; must be OR, RR or RD")
-    keep = ~double_zero(a, n1, c, n2)
-    effects = binary_effects(a[keep], n1[keep], c[keep], n2[keep], measure)
+    drop00 = True if zero_cells.drop00 is None else zero_cells.drop00
+    keep = ~double_zero(a, n1, c, n2) if drop00 else np.ones(a.size, dtype=bool)
+    effects = binary_effects(a[keep], n1[keep], c[keep], n2[keep], measure, zero_cells)
     heterogeneity = _heterogeneity(effects.yi, effects.vi, estimate)
-    return _result("MH", a.size, estimate, float(np.sqrt(variance)), weights, *heterogeneity)
+    result = _result("MH", a.size, estimate, float(np.sqrt(variance)), weights, *heterogeneity)
+    if measure != "OR":
+        return result
+    tests = _mh_tests(a, n1, c, n2, float(np.exp(estimate)), correct)
+    return dataclasses.replace(result, mh=tests)
 
 
 def peto(
-    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike
+    events_1: ArrayLike,
+    total_1: ArrayLike,
+    events_2: ArrayLike,
+    total_2: ArrayLike,
+    zero_cells: ZeroCells = DEFAULT_ZERO_CELLS,
 ) -> PoolResult:
     """Peto's pooled log odds ratio: sum(O - E) / sum(V), SE = 1/sqrt(sum V) (z-test)."""
     a = np.asarray(events_1, dtype=float)
@@ -140,8 +208,9 @@ def peto(
         0.0,
         float((deviation**2 / variance[informative]).sum() - deviation.sum() ** 2 / total_variance),
     )
-    keep = ~double_zero(a, n1, c, n2)
-    k_q = int(peto_effects(a[keep], n1[keep], c[keep], n2[keep]).yi.size)
+    drop00 = True if zero_cells.drop00 is None else zero_cells.drop00
+    keep = ~double_zero(a, n1, c, n2) if drop00 else np.ones(a.size, dtype=bool)
+    k_q = int(peto_effects(a[keep], n1[keep], c[keep], n2[keep], zero_cells).yi.size)
     heterogeneity: tuple[float, int, float | None, float, float]
     if k_q > 1:
         df = k_q - 1

@@ -22,6 +22,7 @@ from scipy.special import chdtrc, ndtr, ndtri, stdtr, stdtrit
 
 from reportgen.errors import AnalysisError
 from reportgen.stats.display import Table, short, table
+from reportgen.stats.fitstats import fit_statistics
 from reportgen.stats.frozen import FloatArray, FrozenResult, plain, readonly_array, readonly_new
 from reportgen.stats.measures import ESTIMATORS, TESTS
 from reportgen.stats.tau2 import Buffers, estimate_tau2, q_profile_interval
@@ -33,6 +34,17 @@ if TYPE_CHECKING:
 METHODS = ESTIMATORS
 # TESTS: re-exported from the registry.
 CONFIDENCE_LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class MHTests(FrozenResult):
+    """The tests ``rma.mh`` reports for odds ratios: Cochran-Mantel-Haenszel (chi-square, 1 df,
+    with or without continuity correction) and Tarone's test for heterogeneity."""
+
+    cmh: float
+    cmh_p: float
+    tarone: float
+    tarone_p: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +83,12 @@ class PoolResult(FrozenResult):
     weights: FloatArray
     iterations: int | None = None
     notes: tuple[str, ...] = ()
+    # Fit statistics as metafor reports them (``stats.fitstats``); None where it reports none.
+    loglik: float | None = None
+    aic: float | None = None
+    bic: float | None = None
+    tau2_se: float | None = None
+    mh: MHTests | None = None  # Mantel-Haenszel odds ratios only
     # (y, v, tau2, typical variance): what the Q-profile interval needs, computed on first use.
     _profile_data: tuple[FloatArray, FloatArray, float, float] | None = field(
         default=None, repr=False, compare=False
@@ -142,6 +160,11 @@ class PoolResult(FrozenResult):
             "weights": plain(self.weights),
             "iterations": self.iterations,
             "notes": list(self.notes),
+            "loglik": plain(self.loglik),
+            "aic": plain(self.aic),
+            "bic": plain(self.bic),
+            "tau2_se": plain(self.tau2_se),
+            "mh": plain(self.mh),
         }
 
     def __repr__(self) -> str:
@@ -228,6 +251,7 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
     typical_variance = q_df / trace_p0
     i2, h2 = _i2_h2(method, q, q_df, tau2, typical_variance)
     pi_half = crit * np.sqrt(variance + tau2)
+    fit = fit_statistics(y, v, float(tau2), method)
     return PoolResult(
         k=k,
         method=method,
@@ -249,6 +273,10 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
         q_p=float(chdtrc(q_df, q)),
         weights=percent_weights(w),
         iterations=iterations,
+        loglik=fit.loglik,
+        aic=fit.aic,
+        bic=fit.bic,
+        tau2_se=fit.tau2_se,
         _profile_data=(y, v, float(tau2), float(typical_variance)),
     )
 

@@ -34,7 +34,8 @@ class TestResult(FrozenResult):
 @dataclass(frozen=True)
 class TrimFill(FrozenResult):
     """Trim-and-fill: ``k0`` studies imputed on ``side``; ``model`` fitted to the filled data
-    (metafor fits it with a z-test); ``filled_yi``/``filled_vi`` are the imputed studies."""
+    (metafor refits it with a z-test; with k0 = 0 it is the original model, test included);
+    ``filled_yi``/``filled_vi`` are the imputed studies."""
 
     k0: int
     side: str
@@ -82,8 +83,11 @@ def begg_test(yi: ArrayLike, vi: ArrayLike) -> TestResult:
     return TestResult(tau, p_value)
 
 
-def trim_and_fill(yi: ArrayLike, vi: ArrayLike, method: str) -> TrimFill:
-    """Trim and fill (L0) as ``metafor::trimfill`` on a model fitted with ``method``."""
+def trim_and_fill(yi: ArrayLike, vi: ArrayLike, method: str, test: str = "z") -> TrimFill:
+    """Trim and fill (L0) as ``metafor::trimfill`` on a model fitted with ``method`` and
+    ``test``. As metafor: when no study is imputed (k0 = 0) the result is the original model,
+    with its own test (Knapp-Hartung stays); when studies are imputed the filled data are refitted
+    with the default z-test (metafor passes no test to that refit)."""
     y_all = np.asarray(yi, dtype=float)
     v_all = np.asarray(vi, dtype=float)
     side = "right" if regression_slope(y_all, v_all, np.sqrt(v_all), method) < 0 else "left"
@@ -106,7 +110,7 @@ def trim_and_fill(yi: ArrayLike, vi: ArrayLike, method: str) -> TrimFill:
         sr = signed[signed > 0].sum()
         k0 = max(0, int(_round_half_even((4 * sr - k * (k + 1)) / (2 * k - 1))))
     if k0 == 0:
-        return TrimFill(0, side, pool(y_all, v_all, method=method), (), ())
+        return TrimFill(0, side, pool(y_all, v_all, method=method, test=test), (), ())
     mirrored = 2 * beta - y[k - k0 :]
     filled_yi = -mirrored if side == "right" else mirrored
     filled_vi = v[k - k0 :]

@@ -269,7 +269,19 @@ glmm_sets <- list(
   rare = list(xi = c(1, 0, 2, 1, 0, 3, 1), ni = c(50, 40, 80, 60, 45, 90, 70)),
   homogeneous = list(xi = c(20, 21, 19, 22), ni = c(100, 100, 100, 100)),
   high_heterogeneity = list(xi = c(5, 40, 12, 60, 3, 33, 50, 9), ni = c(50, 60, 40, 80, 45, 50, 70, 90)),
-  three_studies = list(xi = c(4, 9, 15), ni = c(20, 25, 30))
+  three_studies = list(xi = c(4, 9, 15), ni = c(20, 25, 30)),
+  # Two studies (issue 14): the leave-one-out subsets of three_studies, and 100% studies that
+  # made an undamped search for the conditional modes cycle.
+  three_studies_without_1 = list(xi = c(9, 15), ni = c(25, 30)),
+  three_studies_without_2 = list(xi = c(4, 15), ni = c(20, 30)),
+  three_studies_without_3 = list(xi = c(4, 9), ni = c(20, 25)),
+  two_studies = list(xi = c(10, 30), ni = c(50, 60)),
+  two_studies_one_full = list(xi = c(12, 10), ni = c(12, 40)),
+  two_studies_full_and_half = list(xi = c(50, 20), ni = c(50, 100)),
+  zero_full_and_partial = list(xi = c(0, 5, 6), ni = c(10, 5, 12)),
+  # No finite maximum (only 0% and 100% studies): lme4 stops somewhere up the ridge
+  # (tau2 about 26,000); reportgen refuses to report an estimate.
+  zero_and_full_only = list(xi = c(0, 5), ni = c(10, 5))
 )
 glmm_cases <- list()
 for (name in names(glmm_sets)) {
@@ -290,3 +302,101 @@ for (name in names(glmm_sets)) {
 }
 write_reference(glmm_cases, "metafor_glmm.json",
                 lme4_version = as.character(packageVersion("lme4")))
+
+# --- Fit statistics and the SE of tau2 (issue 14, item 7) -------------------------------------
+# logLik/AIC/BIC as metafor reports them (REML values for REML fits, ML values otherwise).
+fitstat_cases <- list()
+for (name in names(effect_sets)) {
+  d <- effect_sets[[name]]
+  for (method in c("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")) {
+    fit <- suppressWarnings(rma(d$yi, d$vi, method = method))
+    fitstat_cases[[length(fitstat_cases) + 1]] <- list(
+      dataset = name, method = method, yi = I(as.numeric(d$yi)), vi = I(as.numeric(d$vi)),
+      tau2 = fit$tau2, loglik = as.numeric(logLik(fit)), aic = AIC(fit), bic = BIC(fit),
+      tau2_se = if (is.null(fit$se.tau2)) NA else fit$se.tau2)
+  }
+}
+write_reference(fitstat_cases, "metafor_fitstats.json",
+                datasets = lapply(effect_sets, function(d) d$note))
+
+# --- Edge cases (issue 14): MH on double zeros, trim and fill after Knapp-Hartung, ------------
+# leave-one-out rows metafor cannot fit.
+edge_cases <- list()
+add_edge <- function(case) edge_cases[[length(edge_cases) + 1]] <<- case
+double_zero <- list(a = c(0, 0, 0), n1 = c(10, 12, 8), c = c(0, 0, 0), n2 = c(11, 9, 10))
+all_full <- list(a = c(10, 12, 8), n1 = c(10, 12, 8), c = c(11, 9, 10), n2 = c(11, 9, 10))
+for (tables in list(list(name = "all_double_zero", d = double_zero),
+                    list(name = "all_full", d = all_full))) {
+  d <- tables$d
+  for (measure in c("OR", "RR", "RD")) {
+    fit <- suppressWarnings(rma.mh(ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2,
+                                   measure = measure))
+    add_edge(list(kind = "mh", dataset = tables$name, measure = measure, a = I(d$a),
+                  n1 = I(d$n1), c = I(d$c), n2 = I(d$n2), estimate = as.numeric(fit$beta),
+                  se = fit$se, ci_lower = fit$ci.lb, ci_upper = fit$ci.ub))
+  }
+}
+trimfill_sets <- c(analysis_sets, effect_sets[c("homogeneous", "normand_md")])  # k0 = 0 too
+for (name in names(trimfill_sets)) {
+  d <- trimfill_sets[[name]]
+  for (method in c("FE", "DL", "REML")) {
+    fit <- suppressWarnings(rma(d$yi, d$vi, method = method, test = "knha"))
+    tf <- suppressWarnings(trimfill(fit))
+    add_edge(list(kind = "trimfill_knha", dataset = name, method = method,
+                  yi = I(as.numeric(d$yi)), vi = I(as.numeric(d$vi)), k0 = tf$k0,
+                  test = tf$test, estimate = as.numeric(tf$beta), se = tf$se,
+                  ci_lower = tf$ci.lb, ci_upper = tf$ci.ub))
+  }
+}
+# Paule-Mandel passes its upper bound (max(100, 10 mad(y)^2)) when the first study is left out.
+pm_fails <- list(yi = c(0, 0.1, 20, 20.1), vi = c(0.01, 0.02, 0.015, 0.01))
+fit <- rma(pm_fails$yi, pm_fails$vi, method = "PM")
+l1o <- suppressWarnings(leave1out(fit))
+add_edge(list(kind = "leave1out_fails", dataset = "pm_fails", method = "PM",
+              yi = I(pm_fails$yi), vi = I(pm_fails$vi), estimate = as.numeric(fit$beta),
+              leave_one_out = list(estimate = I(as.numeric(l1o$estimate)),
+                                   se = I(as.numeric(l1o$se)))))
+write_reference(edge_cases, "metafor_edges.json")
+
+# --- Zero-cell options (escalc add/to/drop00) and rma.mh's correct, CMH and Tarone tests ------
+zero_cases <- list()
+zc_binary <- binary_sets[c("zero_cells", "bcg")]
+for (name in names(zc_binary)) {
+  d <- zc_binary[[name]]
+  for (measure in c("OR", "RR", "RD", "PETO")) {
+    for (to in c("only0", "all", "if0all", "none")) {
+      for (add in c(0.5, 1)) {
+        for (drop00 in c(FALSE, TRUE)) {
+          es <- escalc(measure = measure, ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2, add = add,
+                       to = to, drop00 = drop00)
+          zero_cases[[length(zero_cases) + 1]] <- list(
+            kind = "binary", dataset = name, measure = measure, add = add, to = to,
+            drop00 = drop00, a = I(d$a), n1 = I(d$n1), c = I(d$c), n2 = I(d$n2),
+            yi = I(as.numeric(es$yi)), vi = I(as.numeric(es$vi)))
+        }
+      }
+    }
+  }
+  for (correct in c(TRUE, FALSE)) {
+    fit <- suppressWarnings(rma.mh(ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2, measure = "OR",
+                                   correct = correct))
+    zero_cases[[length(zero_cases) + 1]] <- list(
+      kind = "mh", dataset = name, correct = correct, a = I(d$a), n1 = I(d$n1), c = I(d$c),
+      n2 = I(d$n2), estimate = as.numeric(fit$beta), q = fit$QE, cmh = fit$MH,
+      cmh_p = fit$MHp, tarone = fit$TA, tarone_p = fit$TAp)
+  }
+}
+d <- datasets$zero_cells
+for (measure in c("PR", "PLO", "PLN", "PAS", "PFT")) {
+  for (to in c("only0", "all", "if0all", "none")) {
+    for (add in list(NULL, 0.5, 1)) {
+      es <- if (is.null(add)) escalc(measure = measure, xi = d$xi, ni = d$ni, to = to)
+            else escalc(measure = measure, xi = d$xi, ni = d$ni, add = add, to = to)
+      zero_cases[[length(zero_cases) + 1]] <- list(
+        kind = "proportion", dataset = "zero_cells", measure = measure,
+        add = if (is.null(add)) NA else add, to = to, events = I(d$xi), totals = I(d$ni),
+        yi = I(as.numeric(es$yi)), vi = I(as.numeric(es$vi)))
+    }
+  }
+}
+write_reference(zero_cases, "metafor_zero_cells.json")

@@ -4,7 +4,14 @@ and the transformations between the analysis scale and the scale readers see."""
 from __future__ import annotations
 
 from reportgen.stats.effects.binary import binary_effects, peto_effects
-from reportgen.stats.effects.common import RATIO_MEASURES, EffectSizes, to_natural
+from reportgen.stats.effects.common import (
+    DEFAULT_ZERO_CELLS,
+    RATIO_MEASURES,
+    ZERO_CELL_TARGETS,
+    EffectSizes,
+    ZeroCells,
+    to_natural,
+)
 from reportgen.stats.effects.continuous import continuous_effects
 from reportgen.stats.effects.generic import generic_effects
 from reportgen.stats.effects.proportion import (
@@ -16,8 +23,11 @@ from reportgen.stats.effects.proportion import (
 )
 
 __all__ = [
+    "DEFAULT_ZERO_CELLS",
     "RATIO_MEASURES",
+    "ZERO_CELL_TARGETS",
     "EffectSizes",
+    "ZeroCells",
     "binary_effects",
     "continuous_effects",
     "freeman_tukey",

@@ -2,8 +2,9 @@
 Peto log odds ratio, as ``metafor::escalc`` computes them (Fleiss & Berlin 2009, in Cooper et al.,
 The Handbook of Research Synthesis; Yusuf et al. 1985 for Peto).
 
-Zero cells, as ``escalc(add = 1/2, to = "only0")``: a study with a zero in any of its four cells
-(events or non-events in either arm) has 1/2 added to all four.
+Zero cells, as ``escalc(add = 1/2, to = "only0")`` by default: a study with a zero in any of its
+four cells (events or non-events in either arm) has 1/2 added to all four; ``ZeroCells`` gives
+escalc's other choices (``add``, ``to`` = all | if0all | none).
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from reportgen.stats.effects.common import ZERO_CELL_ADDITION, EffectSizes
+from reportgen.stats.effects.common import (
+    DEFAULT_ZERO_CELLS,
+    ZERO_CELL_ADDITION,
+    EffectSizes,
+    ZeroCells,
+)
 from reportgen.stats.measures import OUTCOME_TYPES
 
 BINARY_MEASURES = OUTCOME_TYPES["binary"].measures
@@ -28,16 +34,25 @@ def _cells(
 
 
 def _corrected_cells(
-    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike
+    events_1: ArrayLike,
+    total_1: ArrayLike,
+    events_2: ArrayLike,
+    total_2: ArrayLike,
+    zero_cells: ZeroCells = DEFAULT_ZERO_CELLS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     a, b, c, d = _cells(events_1, total_1, events_2, total_2)
-    corrected = (a == 0) | (b == 0) | (c == 0) | (d == 0)
-    add = np.where(corrected, ZERO_CELL_ADDITION, 0.0)
-    return a + add, b + add, c + add, d + add, corrected
+    has_zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
+    add = zero_cells.addition(has_zero, ZERO_CELL_ADDITION)
+    return a + add, b + add, c + add, d + add, add > 0
 
 
 def binary_effects(
-    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike, measure: str
+    events_1: ArrayLike,
+    total_1: ArrayLike,
+    events_2: ArrayLike,
+    total_2: ArrayLike,
+    measure: str,
+    zero_cells: ZeroCells = DEFAULT_ZERO_CELLS,
 ) -> EffectSizes:
     """(yi, vi) for intervention (arm 1) against control (arm 2), as ``escalc`` (vtype "LS").
 
@@ -50,7 +65,7 @@ def binary_effects(
         raise ValueError(
             f"Invalid measure {measure!r}; must be one of {', '.join(BINARY_MEASURES)}"
         )
-    a, b, c, d, corrected = _corrected_cells(events_1, total_1, events_2, total_2)
+    a, b, c, d, corrected = _corrected_cells(events_1, total_1, events_2, total_2, zero_cells)
     n1, n2 = a + b, c + d
     p1, p2 = a / n1, c / n2
     if measure == "OR":
@@ -77,12 +92,16 @@ def double_zero(
 
 
 def peto_effects(
-    events_1: ArrayLike, total_1: ArrayLike, events_2: ArrayLike, total_2: ArrayLike
+    events_1: ArrayLike,
+    total_1: ArrayLike,
+    events_2: ArrayLike,
+    total_2: ArrayLike,
+    zero_cells: ZeroCells = DEFAULT_ZERO_CELLS,
 ) -> EffectSizes:
     """Peto's one-step log odds ratio per study, as ``escalc(measure = "PETO")``:
     yi = (a - E) / V, vi = 1 / V, with E = (a + c) n1 / N and
     V = (a + c)(b + d) n1 n2 / (N^2 (N - 1)), after the zero-cell correction."""
-    a, b, c, d, corrected = _corrected_cells(events_1, total_1, events_2, total_2)
+    a, b, c, d, corrected = _corrected_cells(events_1, total_1, events_2, total_2, zero_cells)
     n1, n2 = a + b, c + d
     n = n1 + n2
     expected = (a + c) * n1 / n

@@ -18,6 +18,46 @@ ZERO_CELL_ADDITION = 0.5
 RATIO_MEASURES = frozenset(code for code, m in MEASURES.items() if m.scale == "ratio")
 
 
+ZERO_CELL_TARGETS = ("only0", "all", "if0all", "none")
+
+
+@dataclass(frozen=True)
+class ZeroCells:
+    """escalc's zero-cell options: ``add`` (None: the measure's default, 1/2, or 0 for PAS and
+    PFT), ``to`` (only0: studies with a zero cell; all: every study; if0all: every study if
+    any has a zero cell; none) and ``drop00`` (leave out two-arm studies with no events, or
+    only events, in both arms; None: the fitting function's default, FALSE for escalc/rma.uni,
+    TRUE for rma.mh and rma.peto)."""
+
+    add: float | None = None
+    to: str = "only0"
+    drop00: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.to not in ZERO_CELL_TARGETS:
+            raise ValueError(
+                f"Invalid zero-cell target {self.to!r}; must be one of "
+                f"{', '.join(ZERO_CELL_TARGETS)}"
+            )
+        if self.add is not None and self.add < 0:
+            raise ValueError(f"Invalid zero-cell addition {self.add!r}; must be >= 0")
+
+    def addition(self, has_zero: np.ndarray, default_add: float) -> np.ndarray:
+        """The amount added to every cell of each study (as escalc)."""
+        add = default_add if self.add is None else self.add
+        if self.to == "all" or (self.to == "if0all" and bool(has_zero.any())):
+            chosen = np.ones_like(has_zero, dtype=bool)
+        elif self.to == "only0":
+            chosen = has_zero
+        else:
+            chosen = np.zeros_like(has_zero, dtype=bool)
+        added: np.ndarray = np.where(chosen, add, 0.0)
+        return added
+
+
+DEFAULT_ZERO_CELLS = ZeroCells()
+
+
 @dataclass(frozen=True, eq=False)
 class EffectSizes:
     """Per-study effect sizes ``yi`` and sampling variances ``vi`` on the analysis scale.

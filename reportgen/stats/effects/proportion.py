@@ -8,14 +8,20 @@ back-transformation is Miller JJ (1978), Am Stat 32:138, with the harmonic mean 
 as in ``transf.ipft.hm``.
 
 Zero cells: like ``escalc(add = 1/2, to = "only0")``, PR, PLO and PLN add 1/2 to the events and to
-the non-events of a study with 0% or 100% events; PAS and PFT need no correction and add nothing.
+the non-events of a study with 0% or 100% events; PAS and PFT need no correction and add nothing
+unless ``add`` is given (escalc's defaults). ``ZeroCells`` gives escalc's other choices.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from reportgen.stats.effects.common import ZERO_CELL_ADDITION, EffectSizes
+from reportgen.stats.effects.common import (
+    DEFAULT_ZERO_CELLS,
+    ZERO_CELL_ADDITION,
+    EffectSizes,
+    ZeroCells,
+)
 from reportgen.stats.measures import MEASURES, OUTCOME_TYPES
 from reportgen.stats.transforms import freeman_tukey, inverse_freeman_tukey
 
@@ -29,7 +35,12 @@ __all__ = [
 PROPORTION_MEASURES = OUTCOME_TYPES["proportion"].measures
 
 
-def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> EffectSizes:
+def proportion_effects(
+    events: np.ndarray,
+    totals: np.ndarray,
+    measure: str,
+    zero_cells: ZeroCells = DEFAULT_ZERO_CELLS,
+) -> EffectSizes:
     """Compute ``(yi, vi)`` for single-arm counts, exactly as ``metafor::escalc`` (vtype "LS").
 
     Formulas, with x events among n and p = x/n (after any zero-cell correction):
@@ -46,13 +57,12 @@ def proportion_effects(events: np.ndarray, totals: np.ndarray, measure: str) -> 
             f"Invalid measure {measure!r}; must be one of {', '.join(PROPORTION_MEASURES)}"
         )
     non_events = n - x
-    corrected = (x == 0) | (non_events == 0)
-    if MEASURES[measure].zero_cell_correction:
-        x = np.where(corrected, x + ZERO_CELL_ADDITION, x)
-        non_events = np.where(corrected, non_events + ZERO_CELL_ADDITION, non_events)
-        n = x + non_events
-    else:
-        corrected = np.zeros_like(corrected)
+    # escalc adds 1/2 by default, nothing for PAS and PFT unless ``add`` is given.
+    default_add = ZERO_CELL_ADDITION if MEASURES[measure].zero_cell_correction else 0.0
+    add = zero_cells.addition((x == 0) | (non_events == 0), default_add)
+    corrected = add > 0
+    x, non_events = x + add, non_events + add
+    n = x + non_events
     p = x / n
     if measure == "PR":
         yi, vi = p, p * (1 - p) / n
