@@ -133,6 +133,9 @@ outcomes:
     role: benefit
     type: generic
     measure: MD
+    good: higher
+    unit: points
+    mid: 1
     method: PM
     data:
       - {study: s1, estimate: 0.0, se: 0.1}

@@ -9,9 +9,50 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
+from reportgen.config.parts import (
+    BaselineRisk,
+    BinaryArm,
+    BinaryRow,
+    CertaintyRating,
+    ContinuousArm,
+    ContinuousRow,
+    Count,
+    GenericRow,
+    Identifier,
+    Number,
+    PositiveCount,
+    ProportionRow,
+    Slug,
+    Strict,
+    SummaryWords,
+    Text,
+    Thresholds,
+    ZeroCellOptions,
+)
 from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS
+
+__all__ = [  # the parts are importable from here, where the sections use them
+    "BaselineRisk",
+    "BinaryArm",
+    "BinaryRow",
+    "CertaintyRating",
+    "ContinuousArm",
+    "ContinuousRow",
+    "Count",
+    "GenericRow",
+    "Identifier",
+    "Number",
+    "PositiveCount",
+    "ProportionRow",
+    "Slug",
+    "Strict",
+    "SummaryWords",
+    "Text",
+    "Thresholds",
+    "ZeroCellOptions",
+]
 
 # The allowed values come from the measure registry (``stats.measures``); the combinations of
 # measure, method and test that the registry refuses are checked in ``config.load.cross_check``.
@@ -31,41 +72,7 @@ def _of_scale(codes: tuple[str, ...], scale: str) -> tuple[str, ...]:
     return tuple(code for code in codes if MEASURES[code].scale == scale)
 
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Count = Annotated[int, Field(strict=True, ge=0)]
-PositiveCount = Annotated[int, Field(strict=True, ge=1)]
-# A real number: true/false and text are refused (``mean: yes`` is not 1.0), and so are nan and
-# infinities (``.inf`` in YAML, ``1e999`` in a CSV), which no analysis can use.
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SummaryWords(_Strict):
-    """`report.summary_words:` the patient summary's length target, in words."""
-
-    min: PositiveCount = Field(400, description="Fewest words (default 400).")
-    max: PositiveCount = Field(850, description="Most words (default 850).")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> SummaryWords:
-        if self.min > self.max:
-            raise ValueError(f"min ({self.min}) is above max ({self.max})")
-        return self
-
-
-class BaselineRisk(_Strict):
-    """A control-group risk at which the clinician brief shows absolute effects."""
-
-    label: Text = Field(description="Whose risk this is, e.g. 'High-risk adults'.")
-    risk: float = Field(ge=0, le=1, description="The risk without treatment, 0 to 1.")
-
-
-class ReportInfo(_Strict):
+class ReportInfo(Strict):
     """`report:` what the review is and where it comes from."""
 
     id: Slug = Field(description="Short name in lower case with hyphens; names the output folder.")
@@ -119,84 +126,7 @@ class Study(BaseModel):
     citation: Text | None = Field(None, description="Full reference, listed in the appendix.")
 
 
-class ProportionRow(_Strict):
-    """One study's count for a single-arm proportion (*contract*: study, events, total)."""
-
-    study: Identifier = Field(description="Id of a study listed under `studies:`.")
-    events: Count = Field(description="Number of people who had the outcome.")
-    total: PositiveCount = Field(description="Number of people in whom the outcome was assessed.")
-
-
-class BinaryArm(_Strict):
-    events: Count = Field(description="Number of people in this arm who had the outcome.")
-    total: PositiveCount = Field(description="Number of people in this arm.")
-
-
-class BinaryRow(_Strict):
-    """Two-arm counts (*contract*: study, intervention {events, total}, control {...})."""
-
-    study: Identifier = Field(description="Id of a study listed under `studies:`.")
-    intervention: BinaryArm = Field(description="The treatment arm.")
-    control: BinaryArm = Field(description="The comparison arm.")
-
-
-class ContinuousArm(_Strict):
-    mean: Number = Field(description="Mean of the outcome in this arm.")
-    sd: Number = Field(gt=0, description="Standard deviation in this arm (> 0).")
-    n: int = Field(strict=True, ge=2, description="Number of people in this arm (>= 2).")
-
-
-class ContinuousRow(_Strict):
-    """Two-arm means (*contract*: study, intervention {mean, sd, n}, control {...})."""
-
-    study: Identifier = Field(description="Id of a study listed under `studies:`.")
-    intervention: ContinuousArm = Field(description="The treatment arm.")
-    control: ContinuousArm = Field(description="The comparison arm.")
-
-
-class GenericRow(_Strict):
-    """An effect as a paper reports it (*contract*: study, estimate and either se or
-    ci_lower and ci_upper). Ratios (HR, OR, RR, IRR) on their natural scale, with the SE of the
-    log ratio; differences on their own scale."""
-
-    study: Identifier = Field(description="Id of a study listed under `studies:`.")
-    estimate: Number = Field(description="The study's effect estimate.")
-    se: Number | None = Field(None, gt=0, description="Its standard error.")
-    ci_lower: Number | None = Field(None, description="Lower bound of its 95% CI.")
-    ci_upper: Number | None = Field(None, description="Upper bound of its 95% CI.")
-
-
-class CertaintyRating(_Strict):
-    """`certainty:` the editor's GRADE rating of an outcome."""
-
-    level: Literal["high", "moderate", "low", "very_low"] = Field(
-        description="GRADE certainty: high, moderate, low or very_low."
-    )
-    reasons: list[
-        Literal[
-            "risk_of_bias",
-            "inconsistency",
-            "indirectness",
-            "imprecision",
-            "publication_bias",
-            "non_randomised",
-            "large_effect",
-            "dose_response",
-            "plausible_confounding",
-        ]
-    ] = Field(default_factory=list, description="Why the level was lowered (or raised).")
-    note: Text | None = Field(None, description="A sentence explaining the rating.")
-
-
-class Thresholds(_Strict):
-    """`thresholds:` what counts as a small, moderate and large effect for this outcome."""
-
-    small: Number = Field(gt=0, description="Smallest important effect (ratios: 0.1 = 10%).")
-    moderate: Number = Field(gt=0, description="A moderate effect.")
-    large: Number = Field(gt=0, description="A large effect.")
-
-
-class Sensitivity(_Strict):
+class Sensitivity(Strict):
     """A named re-analysis shown beside the main result."""
 
     name: Text = Field(description="What the re-analysis does, e.g. 'Excluding small studies'.")
@@ -215,25 +145,7 @@ class Sensitivity(_Strict):
     test: Literal[TESTS] | None = Field(None, description="A different test.")  # type: ignore[valid-type]
 
 
-class ZeroCellOptions(_Strict):
-    """`zero_cells:` metafor escalc's zero-cell options (binary and proportion outcomes)."""
-
-    add: float | None = Field(
-        None, ge=0, description="Added to each cell (default 0.5; 0 for PAS and PFT)."
-    )
-    to: Literal["only0", "all", "if0all", "none"] = Field(
-        "only0",
-        description="only0: studies with a zero cell; all: every study; if0all: every study "
-        "if any has a zero cell; none: no addition.",
-    )
-    drop00: bool | None = Field(
-        None,
-        description="Leave out two-arm studies with no events (or only events) in both arms "
-        "(default: false; true for MH and PETO heterogeneity, as metafor).",
-    )
-
-
-class _OutcomeBase(_Strict):
+class _OutcomeBase(Strict):
     id: Slug = Field(description="Short unique id; names the figure file.")
     label: Text = Field(description="Technical name, e.g. 'Overall response rate'.")
     plain_label: Text = Field(
@@ -405,12 +317,12 @@ Outcome = Annotated[
 OUTCOME_TYPE_CODES = tuple(OUTCOME_TYPES)
 
 
-class Question(_Strict):
+class Question(Strict):
     question: Text = Field(description="A question a patient might ask.")
     answer: Text = Field(description="The answer, in plain words.")
 
 
-class EditorialText(_Strict):
+class EditorialText(Strict):
     """`text:` editorial prose. It is shown as written (HTML is escaped, not interpreted)."""
 
     headline: Text | None = Field(
@@ -428,7 +340,7 @@ class EditorialText(_Strict):
     faq: list[Question] = Field(default_factory=list, description="Common questions and answers.")
 
 
-class ReportConfig(_Strict):
+class ReportConfig(Strict):
     """A whole config file."""
 
     report: ReportInfo
