@@ -14,6 +14,7 @@ from reportgen.present.format import (
     MEASURES,
     METHOD_NAMES,
     TEST_NAMES,
+    as_entered,
     effect_value,
     effect_with_ci,
     heterogeneity_line,
@@ -175,21 +176,21 @@ def _study_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]]]:
     if kind == "continuous":
         return (
             ["Intervention mean (SD), n", "Control mean (SD), n"],
-            [
-                [
-                    f"{s.data[a]['mean']:g} ({s.data[a]['sd']:g}), {s.data[a]['n']}"
-                    for a in ("intervention", "control")
-                ]
-                for s in result.studies
-            ],
+            [[_arm_values(s.data[a]) for a in ("intervention", "control")] for s in result.studies],
         )
     return (["Reported"], [[_reported(s.data)] for s in result.studies])
 
 
+def _arm_values(arm: dict) -> str:
+    """'12.5 (3.1), 40': an arm's mean (SD), n as the editor entered them."""
+    return f"{as_entered(arm['mean'])} ({as_entered(arm['sd'])}), {arm['n']}"
+
+
 def _reported(data: dict) -> str:
     if "se" in data:
-        return f"{data['estimate']:g} (SE {data['se']:g})"
-    return f"{data['estimate']:g} ({data['ci_lower']:g} to {data['ci_upper']:g})"
+        return f"{as_entered(data['estimate'])} (SE {as_entered(data['se'])})"
+    estimate, lower, upper = (as_entered(data[k]) for k in ("estimate", "ci_lower", "ci_upper"))
+    return f"{estimate} ({lower} to {upper})"
 
 
 def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any]:

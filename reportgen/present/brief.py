@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from reportgen.config.schema import ReportConfig
 from reportgen.interpret.absolute import treated_risk
 from reportgen.interpret.findings import Finding, Findings
-from reportgen.present.format import MEASURES, effect_value, p_value, per_scale, percent
+from reportgen.present.format import (
+    MEASURES,
+    count,
+    effect_value,
+    number,
+    p_value,
+    per_scale,
+    percent,
+)
 from reportgen.present.phrases import certainty_symbol, certainty_word
 from reportgen.present.statements import outcome_statement
 from reportgen.present.versions import VersionInfo
@@ -121,9 +129,9 @@ def _row(finding: Finding, config: ReportConfig, footnote: str) -> BriefRow:
         getattr(outcome, "unit", None),
         outcome.follow_up and f"follow-up {outcome.follow_up}",
     ]
-    studies = f"{result.k:,} {'study' if result.k == 1 else 'studies'}"
+    studies = f"{count(result.k)} {'study' if result.k == 1 else 'studies'}"
     participants = (
-        f"{result.participants:,} ({studies})" if result.participants is not None else studies
+        f"{count(result.participants)} ({studies})" if result.participants is not None else studies
     )
     return BriefRow(
         label=outcome.label,
@@ -157,8 +165,9 @@ def _rate(finding: Finding) -> str:
         return ""
     pooled = finding.result.pooled
     return (
-        f"{per_scale(pooled.estimate, 1000):,} per 1,000 "
-        f"({per_scale(pooled.ci_lower, 1000):,} to {per_scale(pooled.ci_upper, 1000):,})"
+        f"{count(per_scale(pooled.estimate, 1000))} per 1,000 "
+        f"({count(per_scale(pooled.ci_lower, 1000))} to "
+        f"{count(per_scale(pooled.ci_upper, 1000))})"
     )
 
 
@@ -183,8 +192,11 @@ def _absolute_at(finding: Finding, label: str, control_risk: float) -> Absolute:
     low, high = sorted(differences[1:])
     return Absolute(
         label=label,
-        comparator=f"{control:,} per 1,000",
-        intervention=f"{treated[0]:,} per 1,000 ({min(treated[1:]):,} to {max(treated[1:]):,})",
+        comparator=f"{count(control)} per 1,000",
+        intervention=(
+            f"{count(treated[0])} per 1,000 "
+            f"({count(min(treated[1:]))} to {count(max(treated[1:]))})"
+        ),
         difference=(
             f"{_more_or_fewer(differences[0])} per 1,000 "
             f"({_more_or_fewer(low)} to {_more_or_fewer(high)})"
@@ -192,8 +204,10 @@ def _absolute_at(finding: Finding, label: str, control_risk: float) -> Absolute:
     )
 
 
-def _more_or_fewer(count: int) -> str:
-    return f"{abs(count):,} {'more' if count > 0 else 'fewer'}" if count else "0 fewer"
+def _more_or_fewer(difference: int) -> str:
+    if not difference:
+        return "0 fewer"
+    return f"{count(abs(difference))} {'more' if difference > 0 else 'fewer'}"
 
 
 def _footnote_text(finding: Finding) -> str:
@@ -247,7 +261,7 @@ def _notes(finding: Finding) -> list[str]:
         )
         notes.append(
             f"{outcome.label}: results differ between subgroups by {groups.variable} "
-            f"(test for subgroup differences Q = {groups.q_between:.2f}, df = "
+            f"(test for subgroup differences Q = {number(groups.q_between, 2)}, df = "
             f"{groups.q_between_df}, {p_value(groups.q_between_p)}): {estimates}."
         )
     return notes
@@ -271,7 +285,7 @@ def _caveats(config: ReportConfig, findings: Findings) -> list[str]:
         "Designs: " + "; ".join(f"{design} ({count})" for design, count in designs.items()) + "."
     )
     heterogeneous = [
-        f"{f.result.outcome.label} (I\u00b2 = {f.result.model.i2:.0f}%)"
+        f"{f.result.outcome.label} (I\u00b2 = {number(f.result.model.i2, 0)}%)"
         for f in findings
         if f.result.model.i2 is not None and f.result.model.i2 > 50
     ]

@@ -37,6 +37,28 @@ def number(value: float | None, digits: int = 2) -> str:
     return MINUS + text if rounded < 0 and float(text) != 0 else text
 
 
+def count(value: int) -> str:
+    """A whole number with thousands separators: 1234 -> '1,234'."""
+    text = f"{abs(int(value)):,}"
+    return MINUS + text if value < 0 else text
+
+
+def compact(value: float, digits: int = 1) -> str:
+    """Rounded half up to at most ``digits`` decimals, trailing zeros dropped: 1.50 -> '1.5',
+    2.0 -> '2', -0.25 -> '−0.3'."""
+    text = number(value, digits)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def as_entered(value: float) -> str:
+    """A value from the config's data as the editor typed it (the shortest decimal that reads
+    back as the same number), with a true minus sign: 12.0 -> '12', -0.35 -> '−0.35'."""
+    text = repr(float(value))
+    if text.endswith(".0"):
+        text = text[:-2]
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 def signed(value: float, digits: int = 2) -> str:
     """A change with its sign: '+1.1', '\u22120.4', '0.0'."""
     text = number(value, digits)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from reportgen.paths import data_dir
+from reportgen.present.format import count as format_count
 from reportgen.present.format import per_hundred
 
 DEFAULT_LANGUAGE = "en"
@@ -57,7 +58,7 @@ class Locale:
     def noun(self, count: int, noun: str) -> str:
         """'1 study', '6 studies', '1,234 people'."""
         singular, plural = self._data["numbers"]["nouns"][noun]
-        return f"{count:,} {singular if count == 1 else plural}"
+        return f"{format_count(count)} {singular if count == 1 else plural}"
 
     def noun_word(self, count: int, noun: str) -> str:
         """The noun alone, in the form ``count`` takes."""
@@ -67,7 +68,7 @@ class Locale:
     def count_words(self, count: int) -> str:
         """Numbers below ten as words ('six'); others as figures ('1,234')."""
         words = self._data["numbers"]["count_words"]
-        return str(words[count]) if 0 <= count < len(words) else f"{count:,}"
+        return str(words[count]) if 0 <= count < len(words) else format_count(count)
 
     def join(self, items: list[str]) -> str:
         """['a', 'b', 'c'] -> 'a, b and c'."""

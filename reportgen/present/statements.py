@@ -15,7 +15,10 @@ from typing import Any
 
 from reportgen.interpret.findings import Finding
 from reportgen.present.format import (
+    as_entered,
     capitalise,
+    compact,
+    count,
     effect_value,
     frequency_scale,
     number,
@@ -137,7 +140,7 @@ def numbers_behind(finding: Finding, words: Locale) -> list[str]:
                 "numbers.two_arm",
                 treated=per_scale(treated, scale),
                 control=per_scale(control, scale),
-                scale=f"{scale:,}",
+                scale=count(scale),
                 plain_label=event,
             )
         ]
@@ -174,7 +177,7 @@ def numbers_behind(finding: Finding, words: Locale) -> list[str]:
 def _ratio_change(ratio: float, words: Locale) -> str:
     """'24% lower' (0.76), '30% higher' (1.3), '2.5 times as high' (2.5 and above)."""
     if ratio >= 2:
-        return words.text("numbers.change_times", times=f"{round_half_up(ratio, 1):g}")
+        return words.text("numbers.change_times", times=compact(ratio, 1))
     percent = int(round_half_up(abs(1 - ratio) * 100))
     return words.text(f"numbers.change_{'lower' if ratio < 1 else 'higher'}", percent=percent)
 
@@ -200,7 +203,7 @@ def _mean_difference(finding: Finding, words: Locale) -> list[str]:
         return words.text(f"numbers.{'lower' if value < 0 else 'higher'}")
 
     def amount(value: float) -> str:
-        return f"{round_half_up(abs(value), 1):g}"
+        return compact(abs(value), 1)
 
     lower, upper = pooled.ci_lower, pooled.ci_upper
     if (lower < 0) == (upper < 0):
@@ -231,7 +234,7 @@ def _mean_difference(finding: Finding, words: Locale) -> list[str]:
         )
     if outcome.mid is None:
         return [sentence]
-    return [sentence, words.text("numbers.mid", mid=f"{outcome.mid:g}", unit=unit)]
+    return [sentence, words.text("numbers.mid", mid=as_entered(outcome.mid), unit=unit)]
 
 
 def scale_words(scale: str) -> str:

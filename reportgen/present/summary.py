@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from reportgen.config.schema import EditorialText, ReportConfig
 from reportgen.interpret.findings import Finding, Findings
 from reportgen.present.figures.icons import icon_array_svg
-from reportgen.present.format import capitalise, frequency_scale, per_scale
+from reportgen.present.format import capitalise, count, frequency_scale, per_scale
 from reportgen.present.locale import Locale
 from reportgen.present.prose import EDITORIAL, STRUCTURED, Prose
 from reportgen.present.statements import outcome_statement
@@ -228,10 +228,10 @@ def _icon_counts(finding: Finding, words: Locale) -> list[tuple[str, int]]:
 def _icon_arrays(finding: Finding, words: Locale) -> tuple[IconArray, ...]:
     arrays = []
     plain_label = finding.result.outcome.plain_label
-    for caption, count in _icon_counts(finding, words):
-        alt = words.text("summary.icon_alt", count=count, plain_label=plain_label)
+    for caption, filled in _icon_counts(finding, words):
+        alt = words.text("summary.icon_alt", count=filled, plain_label=plain_label)
         alt = f"{caption}: {alt}" if caption else capitalise(alt)
-        svg = icon_array_svg(count, 100, alt)
+        svg = icon_array_svg(filled, 100, alt)
         src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
         arrays.append(IconArray(caption, alt, src))
     return tuple(arrays)
@@ -285,7 +285,7 @@ def _study_details(
         (
             names["participants"],
             words.text(
-                "summary.details.participants_value", count=f"{results.participant_count:,}"
+                "summary.details.participants_value", count=count(results.participant_count)
             ),
         ),
         (names["evidence_level"], report.evidence_level),

@@ -16,6 +16,7 @@ from reportgen.interpret.findings import Findings
 from reportgen.present.appendix import methods_paragraphs, outcome_appendix, software_sentence
 from reportgen.present.brief import BriefView, brief_view
 from reportgen.present.citations import methods_references
+from reportgen.present.format import count as format_count
 from reportgen.present.glossary import explain_terms, glossary
 from reportgen.present.locale import locale
 from reportgen.present.summary import SummaryView, summary_view
@@ -173,7 +174,7 @@ def _characteristics(config: ReportConfig) -> dict[str, Any]:
             [
                 study.label,
                 study.design or DASH,
-                f"{count:,}" if count is not None else DASH,
+                format_count(count) if count is not None else DASH,
                 *[_attribute(extras.get(key)) for key in extra_keys],
             ]
         )
