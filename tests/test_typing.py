@@ -35,10 +35,6 @@ def test_stats_is_clean_under_strict(cache_dir: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="modules outside reportgen.stats still have type errors (being fixed in other branches)",
-)
 def test_whole_package_is_clean(cache_dir: Path) -> None:
     result = mypy(cache_dir, "-p", "reportgen")
     assert result.returncode == 0, result.stdout + result.stderr

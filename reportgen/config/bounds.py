@@ -9,6 +9,7 @@ says which limit it met and how an operator raises it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from reportgen.config.limits import Limits, env_name, excerpt
@@ -61,7 +62,14 @@ def _walk(value: Any, path: KeyPath):
             stack.extend(((*here, index), child) for index, child in enumerate(item))
 
 
-def _check_value(path: KeyPath, value: Any, limits: Limits, add, problems, document) -> None:
+def _check_value(
+    path: KeyPath,
+    value: Any,
+    limits: Limits,
+    add: Callable[[KeyPath, str, str], None],
+    problems: list[Problem],
+    document: PositionedDocument,
+) -> None:
     key = path[-1] if path else ""
     if isinstance(key, str) and len(key) > limits.label_chars:
         add(

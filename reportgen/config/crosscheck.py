@@ -6,7 +6,7 @@ sensitivity analysis. Each problem is located at its key."""
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, TypeGuard
 
 from reportgen.config.limits import excerpt
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
@@ -72,7 +72,9 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
                 add(("outcomes", o_index, "id"), f"duplicate outcome id '{outcome_id}'")
             outcome_ids.add(outcome_id)
         _check_outcome_options(outcome, ("outcomes", o_index), add, study_ids, studies)
-        rows = outcome.get("data") if isinstance(outcome.get("data"), list) else []
+        rows = outcome.get("data")
+        if not isinstance(rows, list):
+            rows = []
         seen: set[str] = set()
         for r_index, row in enumerate(rows):
             if not isinstance(row, dict):
@@ -131,7 +133,8 @@ def _check_generic_row(row: dict, here: KeyPath, measure: Any, add) -> None:
         for key, value in numbers.items():
             if value <= 0:
                 add((*here, key), f"a {measure} must be greater than 0, got {value!r}")
-    if len(numbers) == 3 and not lower <= estimate <= upper:
+    # All three are numbers here (``numbers`` holds them): compare them as such.
+    if len(numbers) == 3 and not numbers["ci_lower"] <= numbers["estimate"] <= numbers["ci_upper"]:
         add(
             (*here, "estimate"),
             f"the confidence interval {lower!r} to {upper!r} does not contain the estimate "
@@ -286,11 +289,11 @@ def _sensitivity_method_message(
     )
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -323,7 +326,9 @@ def summary_language_exists(tag: str) -> bool:
 
 def _check_language(data: dict, add) -> None:
     """``report.language`` must have summary words (a locale file)."""
-    report = data.get("report") if isinstance(data.get("report"), dict) else {}
+    report = data.get("report")
+    if not isinstance(report, dict):
+        report = {}
     language = report.get("language")
     if isinstance(language, str) and not summary_language_exists(language):
         add(

@@ -7,7 +7,7 @@ other tools and must not change.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,7 +31,7 @@ from reportgen.config.parts import (
     Thresholds,
     ZeroCellOptions,
 )
-from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS
+from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS, OutcomeType
 
 __all__ = [  # the parts are importable from here, where the sections use them
     "BaselineRisk",
@@ -62,10 +62,43 @@ CONTINUOUS = OUTCOME_TYPES["continuous"]
 GENERIC = OUTCOME_TYPES["generic"]
 ALL_METHODS = tuple(METHODS)
 
+# The fields' types: Literals of the registry's codes, built here once. Pydantic reads them at run
+# time (the allowed values in validation errors and the JSON schema); mypy cannot read a Literal
+# built from a variable, so for it they are plain strings.
+if TYPE_CHECKING:
+    AnyMethod: TypeAlias = str
+    AnyTest: TypeAlias = str
+    ProportionMeasure: TypeAlias = str
+    ProportionMethod: TypeAlias = str
+    BinaryMeasure: TypeAlias = str
+    BinaryMethod: TypeAlias = str
+    ContinuousMeasure: TypeAlias = str
+    ContinuousMethod: TypeAlias = str
+    GenericMeasure: TypeAlias = str
+    GenericMethod: TypeAlias = str
+else:
+    AnyMethod = Literal[ALL_METHODS]
+    AnyTest = Literal[TESTS]
+    ProportionMeasure = Literal[PROPORTION.measures]
+    ProportionMethod = Literal[PROPORTION.methods]
+    BinaryMeasure = Literal[BINARY.measures]
+    BinaryMethod = Literal[BINARY.methods]
+    ContinuousMeasure = Literal[CONTINUOUS.measures]
+    ContinuousMethod = Literal[CONTINUOUS.methods]
+    GenericMeasure = Literal[GENERIC.measures]
+    GenericMethod = Literal[GENERIC.methods]
+
 
 def _choices(codes: tuple[str, ...]) -> str:
     """'A, B or C' for field descriptions."""
     return ", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else "".join(codes)
+
+
+def _default_measure(kind: OutcomeType) -> str:
+    """The registry's default measure of an outcome type whose config may leave it out."""
+    if kind.default_measure is None:
+        raise RuntimeError(f"the measure registry gives {kind.code} outcomes no default measure")
+    return kind.default_measure
 
 
 def _of_scale(codes: tuple[str, ...], scale: str) -> tuple[str, ...]:
@@ -137,12 +170,12 @@ class Sensitivity(Strict):
     exclude_studies: list[Identifier] = Field(
         default_factory=list, description="Study ids to leave out."
     )
-    method: Literal[ALL_METHODS] | None = Field(  # type: ignore[valid-type]
+    method: AnyMethod | None = Field(
         None,
         description="A different method: FE, a tau2 estimator, or MH, PETO or GLMM where the "
         "outcome's type and measure allow it.",
     )
-    test: Literal[TESTS] | None = Field(None, description="A different test.")  # type: ignore[valid-type]
+    test: AnyTest | None = Field(None, description="A different test.")
 
 
 class _OutcomeBase(Strict):
@@ -159,7 +192,7 @@ class _OutcomeBase(Strict):
         None,
         description="List under 'Side effects' in the summary (default: true for harms).",
     )
-    test: Literal[TESTS] = Field(  # type: ignore[valid-type]
+    test: AnyTest = Field(
         "z", description="z (normal) or knha (Knapp-Hartung) for tests and confidence intervals."
     )
     definition: Text | None = Field(
@@ -246,12 +279,12 @@ class ProportionOutcome(_OutcomeBase):
     """Single-arm proportions (rates)."""
 
     type: Literal["proportion"] = Field(description="Single-arm rates.")
-    measure: Literal[PROPORTION.measures] = Field(  # type: ignore[valid-type]
-        PROPORTION.default_measure,
+    measure: ProportionMeasure = Field(
+        _default_measure(PROPORTION),
         description="Scale used for pooling, with metafor's names "
         f"({', '.join(PROPORTION.measures)}).",
     )
-    method: Literal[PROPORTION.methods] = Field(  # type: ignore[valid-type]
+    method: ProportionMethod = Field(
         PROPORTION.default_method,
         description="FE, a random-effects tau2 estimator (DL, REML, ML, PM, ...) or GLMM "
         "(binomial-normal model; with measure PLO).",
@@ -266,10 +299,10 @@ class BinaryOutcome(_OutcomeBase):
     """Two-arm counts."""
 
     type: Literal["binary"] = Field(description="Events and totals in two arms.")
-    measure: Literal[BINARY.measures] = Field(  # type: ignore[valid-type]
-        BINARY.default_measure, description=f"{_choices(BINARY.measures)}."
+    measure: BinaryMeasure = Field(
+        _default_measure(BINARY), description=f"{_choices(BINARY.measures)}."
     )
-    method: Literal[BINARY.methods] = Field(  # type: ignore[valid-type]
+    method: BinaryMethod = Field(
         BINARY.default_method,
         description="FE, MH, PETO (odds ratios only), or a random-effects estimator.",
     )
@@ -286,11 +319,11 @@ class ContinuousOutcome(_OutcomeBase):
     """Two-arm means."""
 
     type: Literal["continuous"] = Field(description="Means, SDs and sizes in two arms.")
-    measure: Literal[CONTINUOUS.measures] = Field(  # type: ignore[valid-type]
-        CONTINUOUS.default_measure,
+    measure: ContinuousMeasure = Field(
+        _default_measure(CONTINUOUS),
         description=f"{_choices(CONTINUOUS.measures)} (MD: mean difference; SMD: Hedges' g).",
     )
-    method: Literal[CONTINUOUS.methods] = Field(  # type: ignore[valid-type]
+    method: ContinuousMethod = Field(
         CONTINUOUS.default_method, description="FE or a random-effects estimator."
     )
     data: list[ContinuousRow] = Field(min_length=1, description="One row per study.")
@@ -300,11 +333,11 @@ class GenericOutcome(_OutcomeBase):
     """Effects as papers report them (estimate with SE or CI)."""
 
     type: Literal["generic"] = Field(description="Estimates with SEs or confidence intervals.")
-    measure: Literal[GENERIC.measures] = Field(  # type: ignore[valid-type]
+    measure: GenericMeasure = Field(
         description=f"{', '.join(_of_scale(GENERIC.measures, 'ratio'))} (ratios) or "
         f"{', '.join(_of_scale(GENERIC.measures, 'difference'))} (differences)."
     )
-    method: Literal[GENERIC.methods] = Field(  # type: ignore[valid-type]
+    method: GenericMethod = Field(
         GENERIC.default_method, description="FE or a random-effects estimator."
     )
     data: list[GenericRow] = Field(min_length=1, description="One row per study.")

@@ -196,7 +196,9 @@ def _fill(env, source: str, values: dict[str, Any], max_chars: int) -> str:
 
 def editorial_fields(text) -> list[tuple[tuple, str]]:
     """Every piece of the editor's prose with its key path, in reading order."""
-    fields = [(("text", name), getattr(text, name)) for name in TEXT_FIELDS]
+    fields: list[tuple[tuple[str | int, ...], Any]] = [
+        (("text", name), getattr(text, name)) for name in TEXT_FIELDS
+    ]
     fields += [(("text", "caveats", i), caveat) for i, caveat in enumerate(text.caveats)]
     for i, item in enumerate(text.faq):
         fields += [

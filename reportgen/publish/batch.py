@@ -138,7 +138,8 @@ def run(
     }
     known = {config: state.entries[config.as_posix()]["report_id"] for config in unchanged}
     expected, refused = claim_report_ids(configs, known)
-    outcomes, updates = [], {}
+    outcomes: list[Outcome] = []
+    updates: dict[str, dict] = {}
     for config in configs:
         if config in refused:
             outcomes.append(Outcome(config, FAILED, refused[config]))

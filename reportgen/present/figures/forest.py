@@ -203,6 +203,8 @@ def _draw_studies(
 
 def _draw_subgroups(panels: _Panels, result: OutcomeResult, layout: ForestLayout) -> None:
     """Each subgroup's header row and, below its studies, its diamond."""
+    if result.subgroups is None:
+        return
     for (group, _members), header_y, diamond_y in zip(
         subgroup_members(result), layout.header_rows, layout.subgroup_rows, strict=True
     ):
@@ -313,8 +315,8 @@ def _draw_axis(
             )
     plot.tick_params(axis="y", left=False, labelleft=False)
     plot.tick_params(axis="x", length=3, pad=2)
-    for side in ("left", "right", "top"):
-        plot.spines[side].set_visible(False)
+    for spine in ("left", "right", "top"):
+        plot.spines[spine].set_visible(False)
     plot.set_ylim(*y_limits)
 
 

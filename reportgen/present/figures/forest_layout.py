@@ -12,6 +12,7 @@ import numpy as np
 from reportgen.present.format import MEASURES, number
 from reportgen.stats.analysis import OutcomeResult, StudyResult
 from reportgen.stats.measures import method_info
+from reportgen.stats.subanalyses import SubResult
 
 MAX_MARKER_AREA = 160.0  # points^2 for the heaviest study
 MIN_MARKER_AREA = 10.0
@@ -69,7 +70,10 @@ def forest_layout(result: OutcomeResult) -> ForestLayout:
     )
 
 
-def subgroup_members(result: OutcomeResult) -> list[tuple[object, list[int]]]:
+def subgroup_members(result: OutcomeResult) -> list[tuple[SubResult, list[int]]]:
+    """Each subgroup with the indices of its studies; none where no subgroups were fitted."""
+    if result.subgroups is None:
+        return []
     values = [result.study_groups[i] for i in range(result.k)]
     groups = []
     for group in result.subgroups.groups:
@@ -112,6 +116,8 @@ def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str],
         ticks = [0, 0.2, 0.4, 0.6, 0.8, 1.0]
         return 0.0, 1.0, ticks, ["0", "20", "40", "60", "80", "100"], False
     values = [v for s in result.studies for v in (s.ci_lower, s.ci_upper)]
+    if display.null is None:  # only proportions, handled above, have no value of no effect
+        raise ValueError(f"measure {result.outcome.measure} has no value of no effect to draw")
     values += [result.pooled.pi_lower, result.pooled.pi_upper, display.null]
     values = [v for v in values if np.isfinite(v)]
     if display.scale == "ratio":

@@ -36,6 +36,10 @@ def funnel_plot_svg(result: OutcomeResult) -> str:
     from matplotlib.figure import Figure
 
     small = result.small_study
+    if small is None:
+        raise ValueError(
+            f"outcome '{result.outcome.id}' has no small-study analysis to draw a funnel plot from"
+        )
     yi = np.array([s.yi for s in result.studies])
     se = np.sqrt([s.vi for s in result.studies])
     filled_yi = np.array(small.trimfill.filled_yi)

@@ -7,12 +7,16 @@ Forest and funnel plots both import from here, so neither imports the other for 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 INK = "#1a1a1a"
 SQUARE_COLOUR = "#3d4f63"
 DIAMOND_COLOUR = "#1f3a5f"
 GRID_COLOUR = "#b0b0b0"
-RC_PARAMS = {
+# Keys are rc names. Typed dict[Any, Any], not dict[str, Any]: matplotlib 3.11's stubs type
+# rc_context's argument as dict[RcKeyType, Any] (a Literal of every rc name, which older
+# matplotlib does not have), and a dict's key type must match exactly.
+RC_PARAMS: dict[Any, Any] = {
     "svg.hashsalt": "reportgen",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
