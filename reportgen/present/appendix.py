@@ -111,7 +111,10 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
     return paragraphs
 
 
-def _figure(svg: str) -> str:
+def _figure(svg: str | None) -> str:
+    """A data URL of the SVG; empty when no figure was drawn (a build without HTML or PDF)."""
+    if svg is None:
+        return ""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
@@ -193,9 +196,12 @@ def _reported(data: dict) -> str:
     return f"{estimate} ({lower} to {upper})"
 
 
-def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any]:
-    """One outcome's appendix: forest plot, studies, pooled result, certainty, subgroups,
-    sensitivity, leave-one-out and small-study tests, as display strings."""
+def outcome_appendix(
+    finding: Finding, figures: dict[str, str], parts: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One outcome's appendix: forest plot (whole, and in page-sized ``parts`` for print when
+    it is taller than a page), studies, pooled result, certainty, subgroups, sensitivity,
+    leave-one-out and small-study tests, as display strings."""
     result = finding.result
     outcome, model = result.outcome, result.model
     measure = outcome.measure
@@ -219,7 +225,8 @@ def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any
         "role": "Benefit" if outcome.role == "benefit" else "Harm",
         "settings": f"{outcome.type}, {measure}, {outcome.method}, {model.test}",
         "unit": unit,
-        "figure_src": _figure(figures[outcome.id]),
+        "figure_src": _figure(figures.get(outcome.id)),
+        "figure_parts": [_figure(svg) for svg in parts],
         "figure_alt": figure_alt(result),
         "heterogeneity": heterogeneity_line(model),
         "headers": headers,
@@ -316,7 +323,7 @@ def _small_study(
     trimfill = small.trimfill
     imputed = plural(trimfill.k0, "study", "studies")
     return {
-        "funnel_src": _figure(figures[f"{result.outcome.id}-funnel"]),
+        "funnel_src": _figure(figures.get(f"{result.outcome.id}-funnel")),
         "funnel_rows": [
             {"label": s.label, "effect": number(s.yi, 3), "se": number(s.vi**0.5, 3)}
             for s in result.studies

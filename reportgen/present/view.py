@@ -84,9 +84,11 @@ def build_view(
     version: VersionInfo | None,
     text: EditorialText,
     results_json: str,
+    print_parts: dict[str, tuple[str, ...]] | None = None,
 ) -> ReportView:
     """Everything the report shows, as display-ready values; the summary's glossary is applied
-    here, once."""
+    here, once. ``figures`` is empty when no format shows them (``print_parts``: forest plots
+    taller than a page, cut for print, by outcome id)."""
     config = loaded.config
     report = config.report
     methods = (*methods_paragraphs(results), software_sentence(provenance))
@@ -116,7 +118,10 @@ def build_view(
         appendix=AppendixView(
             methods=methods,
             methods_references=tuple(methods_references(list(methods))),
-            outcomes=tuple(outcome_appendix(f, figures) for f in findings),
+            outcomes=tuple(
+                outcome_appendix(f, figures, (print_parts or {}).get(f.result.outcome.id, ()))
+                for f in findings
+            ),
             characteristics=_characteristics(config),
             references=tuple(_references(config)),
             source=report.source,

@@ -4,6 +4,7 @@ is written, so a failing step leaves the earlier report untouched."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -28,7 +29,9 @@ from reportgen.publish.output import (
     valid_version,
 )
 from reportgen.publish.published import Published, read_published
-from reportgen.render import FORMATS, OUTPUT_FILES
+from reportgen.render import FORMATS, OUTPUT_FILES, needs_figures
+
+FIGURES = "figures"  # the folder of figure files in a published report
 
 if TYPE_CHECKING:
     from reportgen.config.load import LoadedConfig
@@ -85,9 +88,25 @@ def plan_formats(requested: tuple[str, ...], published: Published, digest: str) 
     others = published.formats - set(requested)
     if published.digest == digest and not published.results_damaged:
         carry = tuple(OUTPUT_FILES[f] for f in FORMATS if f in others)
+        if needs_figures(others) and not needs_figures(requested):
+            carry += published_figures(published.folder)  # kept with the page that shows them
         return Plan(requested, carry, digest)
     render = tuple(f for f in FORMATS if f in set(requested) | others)
     return Plan(render, (), digest)
+
+
+def published_figures(folder: Path) -> tuple[str, ...]:
+    """The figure files of a published report (``figures/<stem>.svg``, regular files only)."""
+    figures = folder / FIGURES
+    try:
+        entries = sorted(os.scandir(figures), key=lambda entry: entry.name)
+    except OSError:
+        return ()
+    return tuple(
+        f"{FIGURES}/{entry.name}"
+        for entry in entries
+        if entry.name.endswith(".svg") and entry.is_file(follow_symlinks=False)
+    )
 
 
 @dataclass(frozen=True)
@@ -154,8 +173,10 @@ def prepare(
     timer: StageTimer,
     allow_untraced_numbers: bool,
     strict: bool,
+    figures: bool = True,
 ) -> PreparedReport:
-    """Interpret, present and check an analysed report against its ``previous`` results."""
+    """Interpret, present and check an analysed report against its ``previous`` results; the
+    figures are drawn only if ``figures`` (a format that shows them is rendered)."""
     from reportgen.checks.summary import check_summary, checks_view
     from reportgen.interpret.findings import interpret
     from reportgen.present.document import dumps, results_document
@@ -172,13 +193,24 @@ def prepare(
     document["report"].update(version=version.version, updated=version.updated)
     document["changelog"] = list(version.changelog)
     text = render_editorial_text(loaded, document)
-    with timer.stage("figures"):
-        from reportgen.present.figures.forest import draw_figures
+    drawn: dict[str, str] = {}
+    print_parts: dict[str, tuple[str, ...]] = {}
+    if figures:
+        with timer.stage("figures"):
+            from reportgen.present.figures.forest import draw_figures, draw_print_parts
 
-        figures = draw_figures(results)
+            drawn, print_parts = draw_figures(results), draw_print_parts(results)
     with timer.stage("html"):
         view = build_view(
-            loaded, results, findings, figures, provenance, version, text, dumps(document)
+            loaded,
+            results,
+            findings,
+            drawn,
+            provenance,
+            version,
+            text,
+            dumps(document),
+            print_parts,
         )
         checks = check_summary(loaded, view, document, allow_untraced_numbers, strict)
         view = view.with_checks(checks_view(checks))
@@ -220,7 +252,13 @@ def build_report(
         published = read_published(out, report_id, State.load(out).built_here(report_id))
         plan = plan_formats(tuple(formats), published, _digest(loaded))
         prepared = prepare(
-            loaded, results, published.previous, timer, allow_untraced_numbers, strict
+            loaded,
+            results,
+            published.previous,
+            timer,
+            allow_untraced_numbers,
+            strict,
+            figures=needs_figures(plan.render),
         )
         files = _render(prepared.view, plan.render, timer)
         files["manifest.json"] = _manifest(loaded, plan.formats, prepared.version.version)
@@ -250,7 +288,7 @@ def _render(view: ReportView, formats: tuple[str, ...], timer: StageTimer) -> di
     from reportgen.render import render_formats
 
     with timer.stage("pdf" if "pdf" in formats else "render"):
-        files = {f"figures/{stem}.svg": svg.encode("utf-8") for stem, svg in view.figures}
+        files = {f"{FIGURES}/{stem}.svg": svg.encode("utf-8") for stem, svg in view.figures}
         files |= render_formats(view, formats)
     return files
 

@@ -25,6 +25,7 @@ class Renderer:
     filename: str  # the published file (contract)
     label: str  # how the index page names the file
     module: str  # the module whose render(view, rendered) makes the bytes
+    figures: bool  # shows the figures: they are drawn (and published) only for such formats
 
     def render(self, view: ReportView, rendered: dict[str, bytes]) -> bytes:
         output: bytes = importlib.import_module(self.module).render(view, rendered)
@@ -34,13 +35,18 @@ class Renderer:
 RENDERERS: dict[str, Renderer] = {
     renderer.format: renderer
     for renderer in (
-        Renderer("html", "report.html", "HTML", "reportgen.render.html"),
-        Renderer("pdf", "report.pdf", "PDF", "reportgen.render.pdf"),
-        Renderer("json", "results.json", "JSON", "reportgen.render.json"),
+        Renderer("html", "report.html", "HTML", "reportgen.render.html", figures=True),
+        Renderer("pdf", "report.pdf", "PDF", "reportgen.render.pdf", figures=True),
+        Renderer("json", "results.json", "JSON", "reportgen.render.json", figures=False),
     )
 }
 FORMATS = tuple(RENDERERS)
 OUTPUT_FILES = {name: renderer.filename for name, renderer in RENDERERS.items()}
+
+
+def needs_figures(formats: Iterable[str]) -> bool:
+    """Whether any of ``formats`` shows figures (so that they must be drawn)."""
+    return any(RENDERERS[name].figures for name in formats)
 
 
 def render_formats(view: ReportView, formats: Iterable[str]) -> dict[str, bytes]:

@@ -6,6 +6,8 @@ reach the network or read other files.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from reportgen.errors import ReportgenError
 from reportgen.present.view import ReportView
 from reportgen.render import html as html_renderer
@@ -16,6 +18,15 @@ def render(view: ReportView, rendered: dict[str, bytes]) -> bytes:
         rendered["html"].decode("utf-8") if "html" in rendered else html_renderer.render_html(view)
     )
     return render_pdf(page)
+
+
+@lru_cache(maxsize=1)
+def font_configuration():
+    """One WeasyPrint font configuration per process, shared by every report it prints (the
+    stylesheet declares no web fonts, so nothing is added to it per document)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def render_pdf(html: str) -> bytes:
@@ -32,7 +43,7 @@ def render_pdf(html: str) -> bytes:
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
     try:
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", font_config=font_configuration())
     except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it ours
         raise RefusedResource(f"the report tried to load an outside resource: {error}") from None
     return repair_structure(pdf)

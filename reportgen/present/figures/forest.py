@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from reportgen.present.figures.forest_layout import (
     MAX_MARKER_AREA,
     ForestLayout,
+    ForestPart,
     data_columns,
     forest_layout,
-    subgroup_members,
+    forest_parts,
     x_axis,
 )
 from reportgen.present.figures.funnel import funnel_plot_svg
@@ -45,7 +46,15 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 # The layout names stay importable from here, beside the drawing that uses them.
-__all__ = ["MAX_MARKER_AREA", "ForestLayout", "draw_figures", "forest_layout", "forest_plot_svg"]
+__all__ = [
+    "MAX_MARKER_AREA",
+    "ForestLayout",
+    "draw_figures",
+    "draw_print_parts",
+    "forest_layout",
+    "forest_plot_svg",
+    "forest_print_parts",
+]
 
 ROW_HEIGHT_INCHES = 0.24
 FIGURE_WIDTH_INCHES = 7.0
@@ -83,43 +92,56 @@ class _Panels:
         )
 
 
-def forest_plot_svg(result: OutcomeResult) -> str:
-    """Draw the forest plot of one outcome and return it as an SVG document (text)."""
+def forest_plot_svg(result: OutcomeResult, part: ForestPart | None = None) -> str:
+    """Draw the forest plot of one outcome (or one page-sized ``part`` of it: the column titles
+    and the axis on every part, the overall rows and heterogeneity on the last) and return it
+    as an SVG document (text)."""
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    layout = forest_layout(result)
+    layout = forest_layout(result, part)
     headers, cells, pooled_cells = data_columns(result)
     low, high, ticks, tick_labels, log_axis = x_axis(result)
-    bottom = layout.prediction_row if layout.prediction_row is not None else layout.pooled_row
-    top_row = max(layout.study_rows + layout.header_rows)
-    n_rows = top_row - bottom + 2.4
+    pooled_row = layout.pooled_row  # set on the last part only
+    n_rows = layout.top - layout.bottom + 2.4
     extra = 0.3 if favours_labels(result) else 0.0  # room for the "favours" line
     height = ROW_HEIGHT_INCHES * n_rows + 0.55 + extra
-    y_limits = (bottom - 0.7, top_row + 1.0)
+    y_limits = (layout.bottom - 0.7, layout.top + 1.0)
     with matplotlib.rc_context(RC_PARAMS):
         figure = Figure(figsize=(FIGURE_WIDTH_INCHES, height))
         FigureCanvasSVG(figure)
         panels = _panels(figure, height, len(headers), result.outcome.measure, low, high, extra)
         panels.left.set_ylim(*y_limits)
-        _draw_headers(panels, headers, top_row + 0.9)
+        _draw_headers(panels, headers, layout.top + 0.9)
         _draw_studies(panels, result, layout, cells)
         if result.subgroups is not None:
             _draw_subgroups(panels, result, layout)
-        _draw_pooled(panels, result, layout.pooled_row, pooled_cells)
+        _draw_reference_lines(panels, result)
+        if pooled_row is not None:
+            _draw_pooled(panels, result, pooled_row, pooled_cells)
         if layout.prediction_row is not None:
             _draw_prediction(panels, result, layout.prediction_row)
         _draw_axis(panels, result, ticks, tick_labels, log_axis, y_limits)
-        figure.text(
-            0.01,
-            0.12 / height,
-            heterogeneity_line(result.model),
-            fontsize=8,
-            ha="left",
-            va="bottom",
-        )
+        if pooled_row is not None:
+            figure.text(
+                0.01,
+                0.12 / height,
+                heterogeneity_line(result.model),
+                fontsize=8,
+                ha="left",
+                va="bottom",
+            )
         return svg_text(figure)
+
+
+def forest_print_parts(result: OutcomeResult) -> tuple[str, ...]:
+    """The plot in page-sized parts for print (``forest_parts``), as SVG documents; empty when
+    the whole plot fits on one page."""
+    parts = forest_parts(result)
+    if len(parts) == 1:
+        return ()
+    return tuple(forest_plot_svg(result, part) for part in parts)
 
 
 def _panels(
@@ -166,11 +188,13 @@ def _draw_headers(panels: _Panels, headers: list[str], y: float) -> None:
 def _draw_studies(
     panels: _Panels, result: OutcomeResult, layout: ForestLayout, cells: list[list[str]]
 ) -> None:
-    """One row per study: label and data cells, weight and interval, the line and the square."""
+    """One row per study: label and data cells, weight and interval as text; the lines and the
+    squares of all studies as one collection each (two SVG groups, not one per study)."""
+    from matplotlib.collections import LineCollection
+
     left, plot, right = panels.left, panels.plot, panels.right
-    for index, (study, y, area) in enumerate(
-        zip(result.studies, layout.study_rows, layout.marker_areas, strict=True)
-    ):
+    studies = [result.studies[i] for i in layout.study_index]
+    for index, study, y in zip(layout.study_index, studies, layout.study_rows, strict=True):
         left.text(0.0, y, study.label, va="center")
         for x, cell in zip(panels.column_x, cells[index], strict=False):
             left.text(x, y, cell, va="center", ha="right")
@@ -182,40 +206,36 @@ def _draw_studies(
             va="center",
             ha="right",
         )
-        plot.plot(
-            [panels.clip(study.ci_lower), panels.clip(study.ci_upper)],
-            [y, y],
-            color=INK,
-            linewidth=0.9,
-            solid_capstyle="butt",
-        )
-        plot.scatter(
-            [panels.clip(study.estimate)],
-            [y],
-            s=area,
-            marker="s",
-            color=SQUARE_COLOUR,
-            edgecolors=INK,
-            linewidths=0.5,
-            zorder=3,
-        )
+    segments = [
+        ((panels.clip(s.ci_lower), y), (panels.clip(s.ci_upper), y))
+        for s, y in zip(studies, layout.study_rows, strict=True)
+    ]
+    lines = LineCollection(segments, colors=INK, linewidths=0.9, capstyle="butt", zorder=2)
+    plot.add_collection(lines)
+    plot.scatter(
+        [panels.clip(s.estimate) for s in studies],
+        layout.study_rows,
+        s=layout.marker_areas,
+        marker="s",
+        color=SQUARE_COLOUR,
+        edgecolors=INK,
+        linewidths=0.5,
+        zorder=3,
+    )
 
 
 def _draw_subgroups(panels: _Panels, result: OutcomeResult, layout: ForestLayout) -> None:
-    """Each subgroup's header row and, below its studies, its diamond."""
+    """Each subgroup's header row (again, marked continued, on a later part) and, below its
+    studies, its diamond."""
     if result.subgroups is None:
         return
-    for (group, _members), header_y, diamond_y in zip(
-        subgroup_members(result), layout.header_rows, layout.subgroup_rows, strict=True
-    ):
-        panels.left.text(
-            0.0,
-            header_y,
-            f"{result.subgroups.variable}: {group.label}",
-            weight="bold",
-            va="center",
-            style="italic",
-        )
+    groups = result.subgroups.groups
+    variable = result.subgroups.variable
+    for (index, continued), header_y in zip(layout.header_groups, layout.header_rows, strict=True):
+        label = f"{variable}: {groups[index].label}" + (" (continued)" if continued else "")
+        panels.left.text(0.0, header_y, label, weight="bold", va="center", style="italic")
+    for index, diamond_y in zip(layout.subgroup_groups, layout.subgroup_rows, strict=True):
+        group = groups[index]
         panels.left.text(0.0, diamond_y, f"Subgroup, k = {group.k}", va="center")
         pooled = group.pooled
         panels.right.text(
@@ -228,13 +248,10 @@ def _draw_subgroups(panels: _Panels, result: OutcomeResult, layout: ForestLayout
         panels.diamond(diamond_y, pooled.estimate, pooled.ci_lower, pooled.ci_upper, 0.25)
 
 
-def _draw_pooled(panels: _Panels, result: OutcomeResult, y: float, pooled_cells: list[str]) -> None:
-    """The overall diamond, a dashed line through it, the line of no effect and the totals."""
-    pooled = result.pooled
-    plot, left, right = panels.plot, panels.left, panels.right
-    panels.diamond(y, pooled.estimate, pooled.ci_lower, pooled.ci_upper, 0.32)
-    plot.axvline(
-        panels.clip(pooled.estimate),
+def _draw_reference_lines(panels: _Panels, result: OutcomeResult) -> None:
+    """A dashed line at the overall estimate and the line of no effect, on every part."""
+    panels.plot.axvline(
+        panels.clip(result.pooled.estimate),
         color=GRID_COLOUR,
         linestyle=(0, (3, 2)),
         linewidth=0.7,
@@ -242,7 +259,14 @@ def _draw_pooled(panels: _Panels, result: OutcomeResult, y: float, pooled_cells:
     )
     null = MEASURES[panels.measure].null
     if null is not None:
-        plot.axvline(null, color=INK, linewidth=0.8, zorder=1)
+        panels.plot.axvline(null, color=INK, linewidth=0.8, zorder=1)
+
+
+def _draw_pooled(panels: _Panels, result: OutcomeResult, y: float, pooled_cells: list[str]) -> None:
+    """The overall diamond and the totals."""
+    pooled = result.pooled
+    left, right = panels.left, panels.right
+    panels.diamond(y, pooled.estimate, pooled.ci_lower, pooled.ci_upper, 0.32)
     left.text(0.0, y, SHORT_METHOD_NAMES[result.outcome.method], weight="bold", va="center")
     for x, cell in zip(panels.column_x, pooled_cells, strict=False):
         left.text(x, y, cell, weight="bold", va="center", ha="right")
@@ -346,3 +370,9 @@ def draw_figures(results) -> dict[str, str]:
         if r.small_study is not None
     }
     return figures
+
+
+def draw_print_parts(results) -> dict[str, tuple[str, ...]]:
+    """The forest plots taller than a printed page, in page-sized parts, by outcome id."""
+    parts = {r.outcome.id: forest_print_parts(r) for r in results.outcomes}
+    return {outcome_id: svgs for outcome_id, svgs in parts.items() if svgs}

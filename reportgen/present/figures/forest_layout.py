@@ -16,69 +16,180 @@ from reportgen.stats.subanalyses import SubResult
 
 MAX_MARKER_AREA = 160.0  # points^2 for the heaviest study
 MIN_MARKER_AREA = 10.0
+# Rows of plot (studies, subgroup headers and diamonds, in row units) that fit on an A4 page
+# below the repeated column titles and above the repeated axis: at 0.24 in a row and 7 in wide
+# (the printed width), 32 rows leave room for the heading above and the caption below.
+PAGE_ROWS = 32.0
+GROUP_GAP = 1.4  # a subgroup's diamond row and the space after it
+POOLED_ROWS = 2.5  # the overall diamond and the prediction interval below the last study
+
+
+@dataclass(frozen=True)
+class Block:
+    """Consecutive rows of one part of a plot: every study, or (some of) one subgroup's
+    studies (``group`` indexes ``result.subgroups.groups``). ``continued``: the group began in
+    an earlier part; ``closes``: the group's diamond follows its last member here."""
+
+    members: tuple[int, ...]
+    group: int | None = None
+    continued: bool = False
+    closes: bool = True
+
+    @property
+    def rows(self) -> float:
+        if self.group is None:
+            return float(len(self.members))
+        return 1 + len(self.members) + (GROUP_GAP if self.closes else 0.0)
+
+
+@dataclass(frozen=True)
+class ForestPart:
+    """One page-sized piece of a forest plot; the overall rows are on the last piece only."""
+
+    blocks: tuple[Block, ...]
+    pooled: bool
 
 
 @dataclass(frozen=True)
 class ForestLayout:
     """Row positions of a forest plot, exposed so tests can check structure, not pixels.
 
-    ``study_rows`` follow the order of ``result.studies``; with subgroups, studies are grouped
-    under a header row and each group ends with its own diamond (``subgroup_rows``)."""
+    ``study_rows`` follow the order of ``result.studies`` (for a part: of the studies in it,
+    ``study_index``); with subgroups, studies are grouped under a header row and each group
+    ends with its own diamond (``subgroup_rows``). A part without the overall rows has no
+    ``pooled_row``."""
 
     study_rows: tuple[float, ...]
-    pooled_row: float
+    pooled_row: float | None
     prediction_row: float | None
     marker_areas: tuple[float, ...]
     header_rows: tuple[float, ...] = ()
     subgroup_rows: tuple[float, ...] = ()
+    study_index: tuple[int, ...] = ()
+    header_groups: tuple[tuple[int, bool], ...] = ()  # (group, continued) per header row
+    subgroup_groups: tuple[int, ...] = ()  # the group of each diamond row
+
+    @property
+    def bottom(self) -> float:
+        """The lowest row drawn."""
+        lowest = [r for r in (self.prediction_row, self.pooled_row) if r is not None]
+        return min(lowest or [*self.study_rows, *self.subgroup_rows])
+
+    @property
+    def top(self) -> float:
+        return max(self.study_rows + self.header_rows)
 
 
-def forest_layout(result: OutcomeResult) -> ForestLayout:
-    """Rows top to bottom: the studies (grouped under subgroup headers, each group closed by its
-    diamond), then the overall diamond, then the prediction interval."""
-    heaviest = max(s.weight for s in result.studies)
-    areas = tuple(
-        max(MIN_MARKER_AREA, MAX_MARKER_AREA * s.weight / heaviest) for s in result.studies
-    )
-    study_rows = [0.0] * result.k
-    headers, diamonds = [], []
-    y = 0.0
+def whole_plot(result: OutcomeResult) -> ForestPart:
+    """The plot as one part: every study (grouped under subgroups) and the overall rows."""
     if result.subgroups is None:
-        for i in range(result.k):
-            study_rows[i] = y
+        return ForestPart((Block(tuple(range(result.k))),), True)
+    blocks = tuple(
+        Block(tuple(members), index) for index, (_g, members) in enumerate(subgroup_members(result))
+    )
+    return ForestPart(blocks, True)
+
+
+def forest_parts(result: OutcomeResult, page_rows: float = PAGE_ROWS) -> tuple[ForestPart, ...]:
+    """The plot cut into parts that each fit a printed page: subgroups are kept whole in a
+    part where they fit (a longer one is cut into even pieces, its header repeated), studies
+    without subgroups are cut into even pieces, and the overall rows come last. One part when
+    the whole plot fits."""
+    whole = whole_plot(result)
+    blocks = list(whole.blocks)
+    if sum(b.rows for b in blocks) + POOLED_ROWS <= page_rows:
+        return (whole,)
+    parts: list[list[Block]] = [[]]
+    for position, block in enumerate(blocks):
+        tail = POOLED_ROWS if position == len(blocks) - 1 else 0.0
+        used = sum(b.rows for b in parts[-1])
+        if parts[-1] and used + block.rows + tail > page_rows:
+            parts.append([])
+            used = 0.0
+        if block.rows + tail <= page_rows - used:
+            parts[-1].append(block)
+            continue
+        pieces = _cut(block, page_rows, tail)
+        if parts[-1]:
+            parts.append([])
+        for piece_number, piece in enumerate(pieces):
+            if piece_number:
+                parts.append([])
+            parts[-1].append(piece)
+    return tuple(
+        ForestPart(tuple(blocks), number == len(parts) - 1) for number, blocks in enumerate(parts)
+    )
+
+
+def _cut(block: Block, page_rows: float, tail: float) -> list[Block]:
+    """A block too long for a page, in even pieces that each fill at most one page (the last
+    with room for ``tail`` rows after it)."""
+    overhead = 0.0 if block.group is None else 1 + GROUP_GAP
+    per_page = max(1, int(page_rows - overhead))
+    count = -(-len(block.members) // per_page)
+    while count < len(block.members) and -(-len(block.members) // count) + tail > per_page:
+        count += 1  # the last piece needs room for the rows after it
+    size = -(-len(block.members) // count)
+    members = block.members
+    pieces = [members[i : i + size] for i in range(0, len(members), size)]
+    return [
+        Block(piece, block.group, continued=n > 0, closes=n == len(pieces) - 1)
+        for n, piece in enumerate(pieces)
+    ]
+
+
+def forest_layout(result: OutcomeResult, part: ForestPart | None = None) -> ForestLayout:
+    """Rows top to bottom: the studies (grouped under subgroup headers, each group closed by its
+    diamond), then the overall diamond, then the prediction interval. ``part``: one page-sized
+    piece of the plot (``forest_parts``), by default the whole plot."""
+    part = part or whole_plot(result)
+    heaviest = max(s.weight for s in result.studies)
+    rows: dict[int, float] = {}
+    headers: list[tuple[int, bool, float]] = []
+    diamonds: list[tuple[int, float]] = []
+    y = 0.0
+    for block in part.blocks:
+        if block.group is not None:
+            headers.append((block.group, block.continued, y))
             y -= 1
-    else:
-        for _group, members in subgroup_members(result):
-            headers.append(y)
+        for i in block.members:
+            rows[i] = y
             y -= 1
-            for i in members:
-                study_rows[i] = y
-                y -= 1
-            diamonds.append(y)
-            y -= 1.4
-    shift = -y  # put the last study row at 1, as a plain plot has it
-    has_prediction = (
+        if block.group is not None and block.closes:
+            diamonds.append((block.group, y))
+            y -= GROUP_GAP
+    shift = -y  # put the last row at 1, as a plain plot has it
+    if not part.pooled:
+        shift -= 1  # no overall rows below: the last row at 0
+    has_prediction = part.pooled and (
         result.model.tau2 is not None and method_info(result.outcome.method).random_effects
     )
+    index = tuple(sorted(rows))
     return ForestLayout(
-        tuple(r + shift for r in study_rows),
-        -0.5,
-        -1.5 if has_prediction else None,
-        areas,
-        tuple(r + shift for r in headers),
-        tuple(r + shift for r in diamonds),
+        study_rows=tuple(rows[i] + shift for i in index),
+        pooled_row=-0.5 if part.pooled else None,
+        prediction_row=-1.5 if has_prediction else None,
+        marker_areas=tuple(
+            max(MIN_MARKER_AREA, MAX_MARKER_AREA * result.studies[i].weight / heaviest)
+            for i in index
+        ),
+        header_rows=tuple(h[2] + shift for h in headers),
+        subgroup_rows=tuple(d[1] + shift for d in diamonds),
+        study_index=index,
+        header_groups=tuple((h[0], h[1]) for h in headers),
+        subgroup_groups=tuple(d[0] for d in diamonds),
     )
 
 
 def subgroup_members(result: OutcomeResult) -> list[tuple[SubResult, list[int]]]:
-    """Each subgroup with the indices of its studies; none where no subgroups were fitted."""
+    """Each subgroup with the indices of its studies, in the order of the subgroup results;
+    none where no subgroups were fitted."""
     if result.subgroups is None:
         return []
-    values = [result.study_groups[i] for i in range(result.k)]
-    groups = []
-    for group in result.subgroups.groups:
-        groups.append((group, [i for i, v in enumerate(values) if v == group.label]))
-    return groups
+    positions: dict[str, list[int]] = {g.label: [] for g in result.subgroups.groups}
+    for i in range(result.k):
+        positions.setdefault(result.study_groups[i], []).append(i)
+    return [(group, positions[group.label]) for group in result.subgroups.groups]
 
 
 def data_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]], list[str]]:
