@@ -114,7 +114,7 @@ def test_shard_auto_reads_kubernetes_and_slurm(env, expected):
     ],
 )
 def test_shard_auto_says_what_is_missing_or_inconsistent(env, message):
-    with pytest.raises(ShardError, match="^--shard auto: ") as raised:
+    with pytest.raises(ShardError, match=r"^--shard auto: ") as raised:
         shard_from_env(env)
     assert message in str(raised.value)
 
@@ -122,7 +122,7 @@ def test_shard_auto_says_what_is_missing_or_inconsistent(env, message):
 @pytest.mark.parametrize("value", ["3", "1/0", "2/2", "-1/2", "a/b", "1/2/3"])
 def test_bad_shard_is_a_usage_error(value, capsys):
     with pytest.raises(SystemExit) as exited:
-        cli.main(["build", "--shard", value])
+        cli.main(["build", f"--shard={value}"])
     assert exited.value.code == 2
     assert "argument --shard: --shard" in capsys.readouterr().err
 
@@ -260,7 +260,6 @@ def test_dask_executor_isolates_a_bad_config(catalogue, dask_cluster, capsys):
     )
     out, err = capsys.readouterr()
     assert status == 1
-    assert "built     r0.yaml -> out" not in out  # default folder is output
     assert all(f"built     r{i}.yaml -> output/r{i}/ (version 1.0)" in out for i in (0, 3))
     assert "failed    r1.yaml" in out and "failed    r2.yaml" in out
     assert "r2.yaml:1:" in err  # located in the file the user edits, not on the worker
