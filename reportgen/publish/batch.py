@@ -148,24 +148,14 @@ def run(
     }
     known = {config: state.entries[config.as_posix()]["report_id"] for config in unchanged}
     expected, refused = claim_report_ids(configs, known)
-    outcomes, updates = [], {}
+    outcomes: list[Outcome] = []
+    updates: dict[str, dict] = {}
     for config in configs:
         if config in refused:
             outcomes.append(Outcome(config, FAILED, refused[config]))
             _record(outcomes[-1], updates, errors, echo, echo_error)
         elif config in unchanged:
-            entry = state.entries[config.as_posix()]
-            outcomes.append(
-                Outcome(
-                    config,
-                    UNCHANGED,
-                    "",
-                    entry.get("report_id"),
-                    entry.get("title"),
-                    entry.get("version"),
-                    entry.get("updated"),
-                )
-            )
+            outcomes.append(_unchanged(config, state.entries[config.as_posix()]))
             echo(f"unchanged {config}")
     todo = [c for c in configs if c not in refused and c not in unchanged]
     progress = _Progress(len(todo), echo_error)
@@ -173,7 +163,7 @@ def run(
     work = partial(_build_one, out, formats, allow_untraced, strict)
     tasks = [(config, expected.get(config)) for config in todo]
     try:
-        for outcome in executor.run(work, tasks, _internal_failure):
+        for outcome in executor.run(work, tasks, _internal_failure, partial(_warm, formats)):
             outcomes.append(outcome)
             progress.step()
             _record(outcome, updates, errors, echo, echo_error)
@@ -184,6 +174,43 @@ def run(
         raise
     _finish(out, updates, outcomes, progress)
     return outcomes
+
+
+def _unchanged(config: Path, entry: dict) -> Outcome:
+    """The outcome of a skipped config, from its state entry."""
+    return Outcome(
+        config,
+        UNCHANGED,
+        "",
+        entry.get("report_id"),
+        entry.get("title"),
+        entry.get("version"),
+        entry.get("updated"),
+    )
+
+
+BUILD_MODULES = (
+    "reportgen.publish.build",
+    "reportgen.config.load",
+    "reportgen.publish.locate",
+    "reportgen.stats.analysis",
+    "reportgen.interpret.findings",
+    "reportgen.present.document",
+    "reportgen.present.view",
+    "reportgen.present.figures.forest",
+    "reportgen.checks.summary",
+    "reportgen.render.html",
+    "reportgen.render.json",
+)
+
+
+def _warm(formats: tuple[str, ...]) -> None:
+    """Import what building ``formats`` needs (before worker processes are forked)."""
+    import importlib
+
+    pdf = ("reportgen.render.pdf", "weasyprint") if "pdf" in formats else ()
+    for name in (*BUILD_MODULES, *pdf):
+        importlib.import_module(name)
 
 
 def _is_unchanged(

@@ -1,11 +1,13 @@
 """Where a batch's builds run: in local worker processes (``--jobs N``, the default) or on an
 existing Dask cluster (``--executor dask --scheduler tcp://HOST:PORT``).
 
-Both implement one method, ``run(work, tasks, fail)``: call ``work(config, expected_id)`` once
-per task and yield each result as soon as it is done (in completion order). ``work`` never
-raises for a bad config (it returns a failed outcome); what escapes it (a worker that died, a
-result that could not be sent back) becomes ``fail(config, error, summary)``, so one config never
-stops the others.
+Both implement one method, ``run(work, tasks, fail, warm)``: call ``work(config, expected_id)``
+once per task and yield each result as soon as it is done (in completion order); ``warm`` (the
+imports ``work`` needs) runs once before local workers are forked, so that a fresh or recycled
+worker starts with them loaded (and shares their memory with the others, copy-on-write).
+``work`` never raises for a bad config (it returns a failed outcome); what escapes it (a worker
+that died, a result that could not be sent back) becomes ``fail(config, error, summary)``, so
+one config never stops the others.
 
 Local workers are forked (they start with reportgen's modules already imported) and replaced
 after ``reports_per_worker`` reports, so that a long batch runs in flat memory: Python 3.11's
@@ -33,7 +35,7 @@ from typing import Any, Protocol, TypeVar
 from reportgen.errors import UserError
 
 T = TypeVar("T")
-Task = tuple[Path, "str | None"]  # (config, the report id it is expected to publish)
+Task = tuple[Path, str | None]  # (config, the report id it is expected to publish)
 Fail = Callable[[Path, BaseException, str], T]
 DEFAULT_REPORTS_PER_WORKER = 100  # measured: see docs/scaling.md ("Memory per worker")
 CONNECT_TIMEOUT = "10s"
@@ -49,7 +51,11 @@ class Executor(Protocol):
     """Runs ``work`` on every task and yields the results as they finish."""
 
     def run(
-        self, work: Callable[[Path, str | None], T], tasks: Sequence[Task], fail: Fail[T]
+        self,
+        work: Callable[[Path, str | None], T],
+        tasks: Sequence[Task],
+        fail: Fail[T],
+        warm: Callable[[], None] | None = None,
     ) -> Iterator[T]: ...
 
 
@@ -63,7 +69,11 @@ class LocalExecutor:
     reports_per_worker: int | None = None
 
     def run(
-        self, work: Callable[[Path, str | None], T], tasks: Sequence[Task], fail: Fail[T]
+        self,
+        work: Callable[[Path, str | None], T],
+        tasks: Sequence[Task],
+        fail: Fail[T],
+        warm: Callable[[], None] | None = None,
     ) -> Iterator[T]:
         tasks = list(tasks)
         per_worker = self.reports_per_worker
@@ -74,6 +84,8 @@ class LocalExecutor:
             return
         if per_worker is None:
             per_worker = DEFAULT_REPORTS_PER_WORKER
+        if warm is not None:
+            warm()
         size = self.jobs * per_worker if per_worker > 0 else len(tasks)
         for start in range(0, len(tasks), size):
             yield from self._pool(work, tasks[start : start + size], fail)
@@ -149,7 +161,11 @@ class DaskExecutor:
     scheduler: str
 
     def run(
-        self, work: Callable[[Path, str | None], T], tasks: Sequence[Task], fail: Fail[T]
+        self,
+        work: Callable[[Path, str | None], T],
+        tasks: Sequence[Task],
+        fail: Fail[T],
+        warm: Callable[[], None] | None = None,  # workers import what a task needs themselves
     ) -> Iterator[T]:
         if not tasks:
             return
