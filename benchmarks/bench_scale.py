@@ -135,6 +135,7 @@ def start_cluster() -> object | None:
         return None
     env = {"PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000"}
     os.environ.update(env)  # the worker processes inherit it
+    sys.path.insert(0, str(ROOT))  # the scheduler (in this process) unpickles the tasks too
     return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
 
 
