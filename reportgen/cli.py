@@ -44,6 +44,16 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _shard(value: str) -> object:
+    """``--shard I/N`` or ``auto`` (read from the environment now), or a usage error."""
+    from reportgen.publish.shard import ShardError, parse_shard
+
+    try:
+        return parse_shard(value)
+    except ShardError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportgen",
@@ -106,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="as build --allow-untraced-numbers: untraced numbers are warnings",
     )
+    index = commands.add_parser(
+        "index",
+        help="rebuild index.html from the reports' manifests",
+        description="Rewrite <out>/index.html from the manifest.json of every report in the "
+        "output folder (for example after sharded runs, or after a worker was killed).",
+    )
+    index.add_argument("out", nargs="?", default="output", metavar="OUT", help="output folder")
     for command in (build, watch, validate):
         command.add_argument(
             "--data-root",
@@ -157,6 +174,30 @@ def _build_options(build: argparse.ArgumentParser) -> None:
         metavar="N",
         help="build N reports at a time in separate processes (default 1)",
     )
+    build.add_argument(
+        "--max-reports-per-worker",
+        type=_jobs,
+        metavar="N",
+        help="replace each worker process after N reports, to keep memory flat "
+        "(default 100 with --jobs 2 or more)",
+    )
+    build.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N|auto",
+        help="build only shard I of N (counted from 0) of the configs, split by report id; "
+        "auto: read a Kubernetes Indexed Job's or Slurm array's environment (docs/scaling.md)",
+    )
+    build.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local: --jobs worker processes (default); dask: one task per config on the "
+        "Dask cluster at --scheduler",
+    )
+    build.add_argument(
+        "--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://HOST:8786"
+    )
 
 
 def _error_options(command: argparse.ArgumentParser) -> None:
@@ -202,6 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "index":
+        from reportgen.publish.index import rebuild_index
+
+        count = rebuild_index(Path(args.out))
+        print(f"{Path(args.out) / 'index.html'}: {count} report{'s' if count != 1 else ''}")
+        return EXIT_OK
     if args.data_root:  # read by config.load (also in --jobs worker processes)
         os.environ["REPORTGEN_DATA_ROOT"] = os.path.realpath(args.data_root)
     paths = _config_paths(args.configs)
@@ -215,17 +262,7 @@ def _run(args: argparse.Namespace) -> int:
         return _validate(paths, Path(args.out), args.allow_untraced_numbers, args.strict)
     if args.command == "watch":
         return _watch(paths, Path(args.out), args.formats, args.log, args.debug)
-    return _build(
-        paths,
-        Path(args.out),
-        args.formats,
-        args.force,
-        args.jobs,
-        args.allow_untraced_numbers,
-        args.strict,
-        args.log,
-        args.debug,
-    )
+    return _build(paths, Path(args.out), args.formats, args.force, args, args.log, args.debug)
 
 
 def _validate(
@@ -262,24 +299,31 @@ def _build(
     out: Path,
     formats: tuple[str, ...],
     force: bool,
-    jobs: int,
-    allow_untraced: bool = False,
-    strict: bool = False,
+    args: argparse.Namespace,
     log: Path | None = None,
     debug: bool = False,
 ) -> int:
     from reportgen.publish.batch import FAILED, run
+    from reportgen.publish.executors import DaskExecutor, ExecutorError, LocalExecutor
 
+    if args.executor == "dask" and not args.scheduler:
+        raise ExecutorError("--executor dask needs --scheduler tcp://HOST:PORT")
+    executor = (
+        DaskExecutor(args.scheduler)
+        if args.executor == "dask"
+        else LocalExecutor(args.jobs, args.max_reports_per_worker)
+    )
     outcomes = run(
         paths,
         out,
         formats,
         force=force,
-        jobs=jobs,
-        allow_untraced=allow_untraced,
-        strict=strict,
+        allow_untraced=args.allow_untraced_numbers,
+        strict=args.strict,
         log=log,
         debug=debug,
+        shard=args.shard,
+        executor=executor,
     )
     counts = {
         status: sum(o.status == status for o in outcomes)

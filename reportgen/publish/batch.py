@@ -1,5 +1,7 @@
 """``reportgen build`` over many configs: skip what is unchanged, build the rest (in parallel
-with ``--jobs``), report one line per config, keep the state file and the index page current.
+with ``--jobs``, or on a Dask cluster: ``publish.executors``; only one shard of them with
+``--shard``: ``publish.shard``), report one line per config as each finishes, keep the state
+file and the index page current.
 
 One config never stops the others. A user error fails that config with its located messages; a
 bug (any other exception, or a worker process that dies) fails it with one line,
@@ -15,18 +17,18 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from multiprocessing import get_context
+from functools import partial
 from pathlib import Path
 
 from reportgen.errors import InternalError, OutputError
 from reportgen.publish.claims import claim_report_ids, prepare_output
+from reportgen.publish.executors import Executor, LocalExecutor
 from reportgen.publish.incremental import State, is_unchanged, templates_sha256
 from reportgen.publish.output import ERROR_LOG, STATE_FILE, STATE_LOCK, locked
+from reportgen.publish.shard import Shard, report_ids, select
 from reportgen.version import __version__
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -56,17 +58,18 @@ def _say(text: str) -> None:
 
 
 def _build_one(
-    config: Path,
-    expected_id: str | None,
     out: Path,
     formats: tuple[str, ...],
-    allow_untraced: bool = False,
-    strict: bool = False,
+    allow_untraced: bool,
+    strict: bool,
+    config: Path,
+    expected_id: str | None,
 ) -> Outcome:
     """Build one report; any error becomes a failed outcome (the old report stays).
 
-    Runs in a worker process with ``--jobs``: it returns rather than raises, so that nothing
-    unpicklable crosses back and the pool keeps working. ``KeyboardInterrupt`` still escapes.
+    Runs in a worker process with ``--jobs`` or on a Dask worker: it returns rather than
+    raises, so that nothing unpicklable crosses back and the pool keeps working.
+    ``KeyboardInterrupt`` still escapes.
     """
     from reportgen.errors import UserError
     from reportgen.publish.build import build_report
@@ -111,6 +114,8 @@ def run(
     echo_error: Callable[[str], None] | None = None,
     log: Path | None = None,
     debug: bool = False,
+    shard: Shard | None = None,
+    executor: Executor | None = None,
 ) -> list[Outcome]:
     """Build what changed among ``configs`` into ``out``.
 
@@ -119,6 +124,9 @@ def run(
     share a report id are all refused (none of them is built: which one should win is not
     reportgen's to guess). Tracebacks of internal errors are appended to ``log`` (default
     ``<out>/.reportgen-errors.log``), or printed through ``echo_error`` when ``debug`` is set.
+    With ``shard``, only the configs whose report id falls in that shard are considered (see
+    ``publish.shard``; duplicate ids are found within the shard, which holds every config of an
+    id). ``executor`` runs the builds (default: ``LocalExecutor(jobs)``).
     Raises ``OutputError`` if ``out`` is not a usable folder or the state cannot be written.
     """
     echo_error = echo_error or (lambda text: print(text, file=sys.stderr))
@@ -131,6 +139,8 @@ def run(
     from reportgen.paths import templates_dir
 
     templates = templates_sha256(templates_dir())
+    if shard is not None:
+        configs = select(configs, report_ids(configs, state), shard)
     unchanged = {
         config
         for config in configs
@@ -145,23 +155,15 @@ def run(
             outcomes.append(Outcome(config, FAILED, refused[config]))
             _record(outcomes[-1], updates, errors, echo, echo_error)
         elif config in unchanged:
-            entry = state.entries[config.as_posix()]
-            outcomes.append(
-                Outcome(
-                    config,
-                    UNCHANGED,
-                    "",
-                    entry.get("report_id"),
-                    entry.get("title"),
-                    entry.get("version"),
-                    entry.get("updated"),
-                )
-            )
+            outcomes.append(_unchanged(config, state.entries[config.as_posix()]))
             echo(f"unchanged {config}")
     todo = [c for c in configs if c not in refused and c not in unchanged]
     progress = _Progress(len(todo), echo_error)
+    executor = executor or LocalExecutor(jobs)
+    work = partial(_build_one, out, formats, allow_untraced, strict)
+    tasks = [(config, expected.get(config)) for config in todo]
     try:
-        for outcome in _build_all(todo, expected, out, formats, jobs, allow_untraced, strict):
+        for outcome in executor.run(work, tasks, _internal_failure, partial(_warm, formats)):
             outcomes.append(outcome)
             progress.step()
             _record(outcome, updates, errors, echo, echo_error)
@@ -172,6 +174,43 @@ def run(
         raise
     _finish(out, updates, outcomes, progress)
     return outcomes
+
+
+def _unchanged(config: Path, entry: dict) -> Outcome:
+    """The outcome of a skipped config, from its state entry."""
+    return Outcome(
+        config,
+        UNCHANGED,
+        "",
+        entry.get("report_id"),
+        entry.get("title"),
+        entry.get("version"),
+        entry.get("updated"),
+    )
+
+
+BUILD_MODULES = (
+    "reportgen.publish.build",
+    "reportgen.config.load",
+    "reportgen.publish.locate",
+    "reportgen.stats.analysis",
+    "reportgen.interpret.findings",
+    "reportgen.present.document",
+    "reportgen.present.view",
+    "reportgen.present.figures.forest",
+    "reportgen.checks.summary",
+    "reportgen.render.html",
+    "reportgen.render.json",
+)
+
+
+def _warm(formats: tuple[str, ...]) -> None:
+    """Import what building ``formats`` needs (before worker processes are forked)."""
+    import importlib
+
+    pdf = ("reportgen.render.pdf", "weasyprint") if "pdf" in formats else ()
+    for name in (*BUILD_MODULES, *pdf):
+        importlib.import_module(name)
 
 
 def _is_unchanged(
@@ -224,7 +263,7 @@ def _finish(
         state.entries.update(updates)
         try:
             state.save()
-            write_index(out, state, outcomes)
+            write_index(out, outcomes)
         except OSError as error:
             raise OutputError(
                 f"{out / STATE_FILE}: cannot write the state file or index page: "
@@ -260,76 +299,6 @@ class ErrorLog:
 
 def config_line(outcome: Outcome) -> str:
     return f"{outcome.config} -> {outcome.detail}/ (version {outcome.version})"
-
-
-def _build_all(
-    configs: list[Path],
-    expected: dict[Path, str],
-    out: Path,
-    formats: tuple[str, ...],
-    jobs: int,
-    allow_untraced: bool = False,
-    strict: bool = False,
-) -> Iterator[Outcome]:
-    options = (out, formats, allow_untraced, strict)
-    if jobs <= 1 or len(configs) <= 1:
-        for config in configs:
-            yield _build_one(config, expected.get(config), *options)
-        return
-    # fork: workers start with reportgen's modules already imported.
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(configs)), mp_context=get_context("fork"))
-    orphans: list[Path] = []
-    finished = False
-    try:
-        futures = [
-            (pool.submit(_build_one, config, expected.get(config), *options), config)
-            for config in configs
-        ]
-        for future, config in futures:
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                orphans.append(config)
-            except Exception as error:  # e.g. a result that cannot be pickled
-                yield _internal_failure(config, error)
-        finished = True
-    finally:
-        # On Ctrl-C, start nothing more and do not wait for the builds in flight.
-        pool.shutdown(wait=finished, cancel_futures=True)
-    # A worker died hard (os._exit, SIGKILL, out of memory) and took the pool down with it;
-    # every config not yet finished is retried in a process of its own, so that only the one
-    # that kills its process fails.
-    yield from _build_isolated(orphans, expected, options, jobs)
-
-
-def _build_isolated(
-    configs: list[Path], expected: dict[Path, str], options: tuple, jobs: int
-) -> Iterator[Outcome]:
-    """Build each config in a fresh one-worker process, ``jobs`` at a time."""
-    pending = list(reversed(configs))
-    running: dict[Future[Outcome], tuple[Path, ProcessPoolExecutor]] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                config = pending.pop()
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
-                future = pool.submit(_build_one, config, expected.get(config), *options)
-                running[future] = (config, pool)
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                config, pool = running.pop(future)
-                pool.shutdown()
-                try:
-                    yield future.result()
-                except BrokenProcessPool as error:
-                    yield _internal_failure(
-                        config, error, "its build process died (killed, or out of memory?)"
-                    )
-                except Exception as error:
-                    yield _internal_failure(config, error)
-    finally:
-        for _, pool in running.values():
-            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _internal_failure(config: Path, error: BaseException, summary: str = "") -> Outcome:

@@ -261,7 +261,7 @@ def build_report(
             figures=needs_figures(plan.render),
         )
         files = _render(prepared.view, plan.render, timer)
-        files["manifest.json"] = _manifest(loaded, plan.formats, prepared.version.version)
+        files["manifest.json"] = _manifest(loaded, plan.formats, prepared.version)
         with timer.stage("write"):
             folder = publish(  # re-checks ownership; OSError -> OutputError
                 out,
@@ -301,8 +301,9 @@ def _digest(loaded: LoadedConfig) -> str:
     )
 
 
-def _manifest(loaded: LoadedConfig, formats: tuple[str, ...], version: str) -> bytes:
-    """manifest.json: the digests of every input and the formats built (for skipping)."""
+def _manifest(loaded: LoadedConfig, formats: tuple[str, ...], version: VersionInfo) -> bytes:
+    """manifest.json: the digests of every input and the formats built (for skipping), and the
+    title, version and date the index page lists."""
     from reportgen.paths import templates_dir
 
     document = manifest(
@@ -311,7 +312,9 @@ def _manifest(loaded: LoadedConfig, formats: tuple[str, ...], version: str) -> b
         source_hashes(loaded.sources),
         templates_sha256(templates_dir()),
         formats,
-        version,
+        version.version,
+        loaded.config.report.title,
+        version.updated,
     )
     return (json.dumps(document, indent=2) + "\n").encode("utf-8")
 

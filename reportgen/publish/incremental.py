@@ -72,11 +72,16 @@ def manifest(
     templates: str,
     formats: tuple[str, ...],
     version: str,
+    title: str | None = None,
+    updated: str | None = None,
 ) -> dict:
+    """The manifest of a report folder: what made it (skipping) and what the index lists."""
     return {
         "generator": GENERATOR,
         "reportgen_version": __version__,
         "report_version": version,
+        "report_title": title,
+        "report_updated": updated,
         "inputs": {
             "config": {"path": config.as_posix(), "sha256": config_sha256},
             "sources": [{"path": path, "sha256": sha} for path, sha in sorted(sources.items())],
