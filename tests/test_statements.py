@@ -273,7 +273,7 @@ def test_mean_difference_in_units_with_the_mid():
 def test_mean_difference_interval_across_no_effect():
     balance = outcome("continuous", "MD", "higher")
     detail = outcome_statement(finding(balance, (3.0, -1.0, 7.0), "low"), "X").detail
-    assert "(between 1 points lower and 7 points higher)" in detail
+    assert "(between 1 point lower and 7 points higher)" in detail
 
 
 @pytest.mark.parametrize(
@@ -305,3 +305,18 @@ def test_icon_array_fills_the_right_number_of_people():
     heads = [d.count("a2.6 2.6 0 1 1 5.2 0") for d, _ in paths]
     assert heads == [64, 36]
     assert "<title>about 64 in 100 people responded</title>" in svg
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "shown"),
+    [
+        ("1", "points", "point"),
+        ("1.5", "points", "points"),
+        ("1", "mmHg", "mmHg"),
+        ("1", "mass", "mass"),
+    ],
+)
+def test_units_agree_with_their_amount(amount, unit, shown):
+    from reportgen.present.locale import locale
+
+    assert locale().unit_for(amount, unit) == shown

@@ -65,6 +65,14 @@ class Locale:
         singular, plural = self._data["numbers"]["nouns"][noun]
         return str(singular if count == 1 else plural)
 
+    def unit_for(self, amount: str, unit: str) -> str:
+        """The unit as ``amount`` (as shown) takes it: '1 point' but '2 points' in English
+        (``numbers.singular_unit``: drop-final-s, or none for languages without the rule)."""
+        rule = self._data["numbers"].get("singular_unit", "none")
+        if amount == "1" and rule == "drop-final-s" and unit.endswith("s"):
+            return unit if unit.endswith("ss") else unit[:-1]
+        return unit
+
     def count_words(self, count: int) -> str:
         """Numbers below ten as words ('six'); others as figures ('1,234')."""
         words = self._data["numbers"]["count_words"]

@@ -209,18 +209,24 @@ def _mean_difference(finding: Finding, words: Locale) -> list[str]:
     if (lower < 0) == (upper < 0):
         near, far = sorted((abs(lower), abs(upper)))
         range_text = words.text(
-            "numbers.range_same", lower=amount(near), upper=amount(far), unit=unit, word=word(upper)
+            "numbers.range_same",
+            lower=amount(near),
+            upper=amount(far),
+            unit=words.unit_for(amount(far), unit),
+            word=word(upper),
         )
     else:
         range_text = words.text(
             "numbers.range_across",
             lower=amount(lower),
             upper=amount(upper),
-            unit=unit,
+            lower_unit=words.unit_for(amount(lower), unit),
+            upper_unit=words.unit_for(amount(upper), unit),
             lower_word=word(lower),
             upper_word=word(upper),
         )
-    slots = {"value": amount(pooled.estimate), "unit": unit, "word": word(pooled.estimate)}
+    value = amount(pooled.estimate)
+    slots = {"value": value, "unit": words.unit_for(value, unit), "word": word(pooled.estimate)}
     if outcome.scale:
         sentence = words.text(
             "numbers.mean_difference_scale",
@@ -234,7 +240,8 @@ def _mean_difference(finding: Finding, words: Locale) -> list[str]:
         )
     if outcome.mid is None:
         return [sentence]
-    return [sentence, words.text("numbers.mid", mid=as_entered(outcome.mid), unit=unit)]
+    mid = as_entered(outcome.mid)
+    return [sentence, words.text("numbers.mid", mid=mid, unit=words.unit_for(mid, unit))]
 
 
 def scale_words(scale: str) -> str:
