@@ -283,3 +283,21 @@ def test_outcome_with_internal_error_pickles():
     again = pickle.loads(pickle.dumps(outcome))
     assert again.internal is not None and again.internal.summary == "KeyError: 'foo'"
     assert str(again.internal) == "x.yaml: internal error: KeyError: 'foo'"
+
+
+def test_watch_sees_only_data_files_a_build_may_read(tmp_path):
+    """The watcher and the build agree on which keys name data files and where they may lie."""
+    from reportgen.config.peek import declared_data_files
+
+    (tmp_path / "rows.csv").write_text("study,events,total\n", encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.csv"
+    outside.write_text("x\n", encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "studies: rows.csv\noutcomes:\n  - {id: a, data: rows.csv}\n"
+        f"  - {{id: b, data: ../{outside.name}}}\n  - {{id: c, data: [1]}}\n",
+        encoding="utf-8",
+    )
+    assert declared_data_files(config) == {(tmp_path / "rows.csv").resolve()}
+    config.write_text("report: [unclosed\n", encoding="utf-8")
+    assert declared_data_files(config) == set()

@@ -221,6 +221,7 @@ def attach_sources(
     list left there are not reported twice)."""
     from dataclasses import replace
 
+    from reportgen.config.peek import data_file_keys
     from reportgen.config.yamlpos import format_key_path
     from reportgen.errors import Problem
 
@@ -262,14 +263,12 @@ def attach_sources(
 
     if isinstance(data, dict):
         data = dict(data)
-        if "studies" in data:
-            data["studies"] = load(data["studies"], ("studies",))
-        outcomes = data.get("outcomes")
-        if isinstance(outcomes, list):
-            data["outcomes"] = [
-                {**outcome, "data": load(outcome.get("data"), ("outcomes", i, "data"))}
-                if isinstance(outcome, dict) and "data" in outcome
-                else outcome
-                for i, outcome in enumerate(outcomes)
-            ]
+        outcomes = list(data["outcomes"]) if isinstance(data.get("outcomes"), list) else None
+        for path, value in data_file_keys(data):
+            if path == ("studies",):
+                data["studies"] = load(value, path)
+            elif outcomes is not None and isinstance(index := path[1], int):
+                outcomes[index] = {**outcomes[index], "data": load(value, path)}
+        if outcomes is not None:
+            data["outcomes"] = outcomes
     return replace(document, data=data, external=external), tuple(files), problems, unreadable

@@ -35,12 +35,10 @@ def prepare_output(out: Path) -> None:
 def declared_id(config: Path) -> tuple[str | None, int]:
     """The ``report.id`` a config declares and its line (0 if unknown), from its YAML alone;
     (None, 0) if the YAML cannot be read or has no string id there."""
-    from reportgen.config.datafiles import read_config_bytes
-    from reportgen.config.yamlpos import load_yaml
+    from reportgen.config.peek import peek
 
-    try:
-        document = load_yaml(read_config_bytes(config).decode("utf-8-sig"), str(config))
-    except Exception:  # unreadable or not YAML: the build itself says why
+    document = peek(config)
+    if document is None:  # unreadable or not YAML: the build itself says why
         return None, 0
     data = document.data
     report = data.get("report") if isinstance(data, dict) else None

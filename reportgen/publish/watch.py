@@ -11,34 +11,14 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
+from reportgen.config.peek import declared_data_files
 from reportgen.errors import InternalError, UserError
 from reportgen.paths import templates_dir
 from reportgen.publish.batch import ERROR_LOG, ErrorLog, run
 from reportgen.publish.incremental import State
 
 RETRY_SECONDS = 1.0  # pause after the watcher itself failed, so that a persistent fault won't spin
-
-
-def declared_sources(config: Path) -> set[Path]:
-    """The data files a config names (``studies: FILE``, ``outcomes[i].data: FILE``), found by
-    parsing its YAML only: no validation, no data read. Empty if the YAML cannot be parsed."""
-    from reportgen.config.datafiles import read_config_bytes
-    from reportgen.config.yamlpos import load_yaml
-
-    try:
-        text = read_config_bytes(config).decode("utf-8", errors="replace")
-        data: Any = load_yaml(text, str(config)).data
-    except Exception:  # unreadable or not YAML: the build reports why; watch the config itself
-        return set()
-    if not isinstance(data, dict):
-        return set()
-    named = [data.get("studies")]
-    outcomes = data.get("outcomes")
-    if isinstance(outcomes, list):
-        named += [outcome.get("data") for outcome in outcomes if isinstance(outcome, dict)]
-    return {(config.parent / name).resolve() for name in named if isinstance(name, str)}
 
 
 def _watched(configs: list[Path], out: Path) -> set[Path]:
@@ -48,7 +28,7 @@ def _watched(configs: list[Path], out: Path) -> set[Path]:
         entry = state.entries.get(config.as_posix())
         sources = entry.get("sources", []) if isinstance(entry, dict) else []
         paths |= {Path(source).resolve() for source in sources if isinstance(source, str)}
-        paths |= declared_sources(config)
+        paths |= declared_data_files(config)
     return paths
 
 
