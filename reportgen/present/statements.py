@@ -121,11 +121,11 @@ def outcome_statement(
         return Statement(key, rate, sure, "rate", "none")
     named = intervention or words.text("statements.default_intervention")
     statement = comparative_statement(finding, named, words)
-    numbers = " ".join(numbers_behind(finding, words))
+    numbers = " ".join(numbers_behind(finding, words, named))
     return Statement(statement.key, statement.lead, numbers, statement.size, statement.direction)
 
 
-def numbers_behind(finding: Finding, words: Locale) -> list[str]:
+def numbers_behind(finding: Finding, words: Locale, intervention: str) -> list[str]:
     """The sentences with the numbers behind a comparative statement: natural frequencies
     (binary), the ratio and what it means, people per 100 (risk differences), the difference in
     units with the MID (MD), or the size in words (SMD)."""
@@ -142,6 +142,7 @@ def numbers_behind(finding: Finding, words: Locale) -> list[str]:
                 control=per_scale(control, scale),
                 scale=count(scale),
                 plain_label=event,
+                intervention=intervention,
             )
         ]
     if outcome.measure == "MD":
