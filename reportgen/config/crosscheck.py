@@ -28,6 +28,7 @@ METHOD_REASONS = {"PETO": "gives odds ratios", "GLMM": "models logits"}
 METHOD_SUBJECTS = {"GLMM": "the GLMM", "MH": "Mantel-Haenszel", "PETO": "the Peto method"}
 TEST_SUBJECTS = {"knha": "Knapp-Hartung", "z": "the z-test"}
 DEFAULT_TEST = "z"
+STUDY_FIELDS = ("id", "label", "design", "citation", "risk_of_bias")  # not study attributes
 
 
 def cross_check(document: PositionedDocument) -> list[Problem]:
@@ -54,7 +55,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
                 add(("studies", index, "id"), f"duplicate study id '{study_id}'")
             study_ids.add(study_id)
         for key, value in study.items():
-            if key not in ("id", "label", "design", "citation") and not _is_scalar(value):
+            if key not in STUDY_FIELDS and not _is_scalar(value):
                 add(
                     ("studies", index, key),
                     "study attribute must be text, a number or true/false, got "

@@ -26,7 +26,8 @@ def peek(config: Path) -> PositionedDocument | None:
 
 def data_file_keys(data: Any) -> Iterator[tuple[KeyPath, Any]]:
     """Each key that may name a data file, with its value: ``studies`` and every
-    ``outcomes[i].data`` (a file when the value is text, inline rows otherwise)."""
+    ``outcomes[i].data`` and ``risk_of_bias.judgements`` (a file when the value is text, inline
+    rows otherwise)."""
     if not isinstance(data, dict):
         return
     if "studies" in data:
@@ -36,6 +37,9 @@ def data_file_keys(data: Any) -> Iterator[tuple[KeyPath, Any]]:
         for index, outcome in enumerate(outcomes):
             if isinstance(outcome, dict) and "data" in outcome:
                 yield ("outcomes", index, "data"), outcome["data"]
+    risk_of_bias = data.get("risk_of_bias")
+    if isinstance(risk_of_bias, dict) and "judgements" in risk_of_bias:
+        yield ("risk_of_bias", "judgements"), risk_of_bias["judgements"]
 
 
 def declared_data_files(config: Path) -> set[Path]:

@@ -31,6 +31,7 @@ from reportgen.config.parts import (
     Thresholds,
     ZeroCellOptions,
 )
+from reportgen.config.risk_of_bias import RiskOfBias
 from reportgen.config.sections import EditorialText, Question, ReportInfo, Study
 from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS, OutcomeType
 
@@ -310,6 +311,9 @@ class ReportConfig(Strict):
     text: EditorialText = Field(default_factory=EditorialText, description="Editorial prose.")
     references: list[Text] = Field(
         default_factory=list, description="Further references listed in the appendix."
+    )
+    risk_of_bias: RiskOfBias | None = Field(
+        None, description="The risk-of-bias tool and the studies' judgements (figures, certainty)."
     )
     glossary: dict[str, Text] = Field(
         default_factory=dict,

@@ -62,6 +62,11 @@ class Study(BaseModel):
     label: Text = Field(description="How the study is named in tables and plots, e.g. 'Lee 2021'.")
     design: Text | None = Field(None, description="Study design, e.g. 'retrospective cohort'.")
     citation: Text | None = Field(None, description="Full reference, listed in the appendix.")
+    risk_of_bias: dict[str, Text] | None = Field(
+        None,
+        description="This study's risk-of-bias judgements for every outcome: D1 ... Dn and "
+        "overall, with the tool named under risk_of_bias.tool.",
+    )
 
 
 class Question(Strict):

@@ -267,6 +267,8 @@ def attach_sources(
         for path, value in data_file_keys(data):
             if path == ("studies",):
                 data["studies"] = load(value, path)
+            elif path[0] == "risk_of_bias":
+                data["risk_of_bias"] = {**data["risk_of_bias"], "judgements": load(value, path)}
             elif outcomes is not None and isinstance(index := path[1], int):
                 outcomes[index] = {**outcomes[index], "data": load(value, path)}
         if outcomes is not None:

@@ -5,14 +5,19 @@ The editor's rating (config ``certainty``) is used when given. reportgen also su
 the data, shown beside it: randomised evidence starts high and non-randomised evidence low;
 one level is taken off for each of inconsistency (I2 > 50%), imprecision (a 95% CI that includes
 no effect, or fewer than 300 events, or a rate's CI wider than 20 percentage points) and
-publication bias (Egger's test p < 0.10, where small-study tests ran). Risk of bias and
-indirectness need a reader's judgement and are left to the editor.
+publication bias (Egger's test p < 0.10, where small-study tests ran). Risk of bias is taken
+off one level when the config gives risk-of-bias judgements and studies at high risk (RoB 2 and
+QUADAS-2 'high', ROBINS-I 'serious' or 'critical', overall) carry more than half of the
+outcome's weight (GRADE handbook 5.2.1: "most information is from studies at high risk of
+bias"); without judgements it is left to the editor, like indirectness.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportgen.config.risk_of_bias import Judgement
+from reportgen.config.rob_tools import is_high
 from reportgen.stats.analysis import OutcomeResult
 from reportgen.stats.measures import measure_info
 
@@ -20,6 +25,7 @@ LEVELS = ("very_low", "low", "moderate", "high")
 OPTIMAL_EVENTS = 300
 RATE_CI_WIDTH = 0.20
 EGGER_ALPHA = 0.10
+HIGH_RISK_WEIGHT = 50.0  # percent of the weight: "most information" from high-risk studies
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class Certainty:
     note: str | None
     suggested_level: str
     suggested_reasons: tuple[str, ...]
+    # Percent of the pooled weight in studies judged at high risk of bias (None: not judged).
+    high_risk_weight: float | None = None
 
 
 def _randomised(design: str | None) -> bool:
@@ -39,11 +47,34 @@ def _randomised(design: str | None) -> bool:
     )
 
 
-def suggest(result: OutcomeResult, designs: list[str | None]) -> tuple[str, tuple[str, ...]]:
+def high_risk_weight(result: OutcomeResult, judgements: dict[str, Judgement]) -> float | None:
+    """Percent of the outcome's pooled weight in studies whose overall judgement is high risk;
+    None when no study of the outcome is judged. Studies without a judgement count as not at
+    high risk (the appendix lists them as 'no information')."""
+    if not any(study.id in judgements for study in result.studies):
+        return None
+    total = sum(study.weight for study in result.studies)
+    high = sum(
+        study.weight
+        for study in result.studies
+        if study.id in judgements and is_high(judgements[study.id].overall)
+    )
+    return 100.0 * high / total if total > 0 else 0.0
+
+
+def suggest(
+    result: OutcomeResult,
+    designs: list[str | None],
+    judgements: dict[str, Judgement] | None = None,
+) -> tuple[str, tuple[str, ...]]:
     """A suggested GRADE level and the reasons for each level taken off."""
     randomised = bool(designs) and all(_randomised(d) for d in designs)
     reasons: list[str] = [] if randomised else ["non_randomised"]
     level = LEVELS.index("high" if randomised else "low")
+    share = high_risk_weight(result, judgements or {})
+    if share is not None and share > HIGH_RISK_WEIGHT:
+        reasons.append("risk_of_bias")
+        level -= 1
     model, pooled, outcome = result.model, result.pooled, result.outcome
     if model.i2 is not None and model.i2 > 50:
         reasons.append("inconsistency")
@@ -76,9 +107,14 @@ def _events(result: OutcomeResult) -> int | None:
     return None
 
 
-def certainty_of(result: OutcomeResult, designs: list[str | None]) -> Certainty:
+def certainty_of(
+    result: OutcomeResult,
+    designs: list[str | None],
+    judgements: dict[str, Judgement] | None = None,
+) -> Certainty:
     """The editor's rating if the config gives one, otherwise the suggestion."""
-    suggested_level, suggested_reasons = suggest(result, designs)
+    suggested_level, suggested_reasons = suggest(result, designs, judgements)
+    share = high_risk_weight(result, judgements or {})
     given = result.outcome.certainty
     if given is not None:
         return Certainty(
@@ -88,7 +124,14 @@ def certainty_of(result: OutcomeResult, designs: list[str | None]) -> Certainty:
             given.note,
             suggested_level,
             suggested_reasons,
+            share,
         )
     return Certainty(
-        suggested_level, suggested_reasons, "suggested", None, suggested_level, suggested_reasons
+        suggested_level,
+        suggested_reasons,
+        "suggested",
+        None,
+        suggested_level,
+        suggested_reasons,
+        share,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from reportgen.config.risk_of_bias import Judgement, judgement_table, judgements_for
 from reportgen.config.schema import ReportConfig
 from reportgen.interpret.absolute import control_risk, treated_risk
 from reportgen.interpret.certainty import Certainty, certainty_of
@@ -84,10 +85,20 @@ class Findings:
 def interpret(config: ReportConfig, results: ReportResults) -> Findings:
     """Interpret every outcome of ``results`` once."""
     designs = [study.design for study in config.studies]
-    return Findings(tuple(interpret_outcome(result, designs) for result in results.outcomes))
+    table = judgement_table(config)
+    return Findings(
+        tuple(
+            interpret_outcome(result, designs, judgements_for(table, result.outcome.id))
+            for result in results.outcomes
+        )
+    )
 
 
-def interpret_outcome(result: OutcomeResult, designs: list[str | None]) -> Finding:
+def interpret_outcome(
+    result: OutcomeResult,
+    designs: list[str | None],
+    judgements: dict[str, Judgement] | None = None,
+) -> Finding:
     outcome, pooled = result.outcome, result.pooled
     good = outcome.good_direction()
     favours = None
@@ -107,7 +118,7 @@ def interpret_outcome(result: OutcomeResult, designs: list[str | None]) -> Findi
     flag = outcome.side_effect
     return Finding(
         result=result,
-        certainty=certainty_of(result, designs),
+        certainty=certainty_of(result, designs, judgements),
         size=size,
         direction=direction,
         absolute=absolute,

@@ -11,6 +11,7 @@ import json
 import math
 from typing import Any
 
+from reportgen.config.risk_of_bias import judgement_table
 from reportgen.config.schema import ReportConfig
 from reportgen.interpret.findings import Finding, Findings
 from reportgen.present.statements import outcome_statement, phrase_table
@@ -31,12 +32,32 @@ def results_document(
 ) -> dict[str, Any]:
     report = config.report.model_dump(exclude_none=True)
     report.update(study_count=results.study_count, participant_count=results.participant_count)
-    return {
+    document = {
         "schema_version": SCHEMA_VERSION,
         "report": report,
         "outcomes": [_outcome(f, config) for f in findings],
         "generator": {"software": provenance.as_dict(), "config_sha256": config_sha256},
     }
+    if config.risk_of_bias is not None:
+        document["risk_of_bias"] = _risk_of_bias(config)
+    return document
+
+
+def _risk_of_bias(config: ReportConfig) -> dict[str, Any]:
+    """The tool and every study's judgements (``outcome`` null: for every outcome), with the
+    overall judgement as given or, where the editor gave none, the worst domain."""
+    rows = [
+        {
+            "study": study_id,
+            "outcome": outcome_id,
+            "domains": list(judgement.domains),
+            "overall": judgement.overall,
+            "overall_given": judgement.overall_given,
+        }
+        for outcome_id, studies in judgement_table(config).items()
+        for study_id, judgement in studies.items()
+    ]
+    return {"tool": config.risk_of_bias.tool if config.risk_of_bias else None, "judgements": rows}
 
 
 def _model(model: PoolResult) -> dict[str, Any]:
@@ -104,6 +125,11 @@ def _certainty(rating) -> dict[str, Any]:
         "source": rating.source,
         "note": rating.note,
         "suggested": {"level": rating.suggested_level, "reasons": list(rating.suggested_reasons)},
+        **(
+            {"high_risk_weight": rating.high_risk_weight}
+            if rating.high_risk_weight is not None
+            else {}
+        ),
     }
 
 

@@ -19,6 +19,7 @@ from reportgen.present.citations import methods_references
 from reportgen.present.format import count as format_count
 from reportgen.present.glossary import explain_terms, glossary
 from reportgen.present.locale import locale
+from reportgen.present.risk_of_bias import risk_of_bias_appendix
 from reportgen.present.summary import SummaryView, summary_view
 from reportgen.present.versions import VersionInfo
 from reportgen.provenance import Provenance
@@ -51,6 +52,7 @@ class AppendixView:
     source: str | None
     source_url: str | None
     checks: ChecksView | None = None
+    risk_of_bias: dict[str, Any] | None = None  # present/risk_of_bias.py; None: not judged
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ def build_view(
             references=tuple(_references(config)),
             source=report.source,
             source_url=report.source_url,
+            risk_of_bias=risk_of_bias_appendix(config, findings, figures),
         ),
         provenance={
             "config_file": loaded.path.name,

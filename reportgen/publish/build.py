@@ -198,8 +198,10 @@ def prepare(
     if figures:
         with timer.stage("figures"):
             from reportgen.present.figures.forest import draw_figures, draw_print_parts
+            from reportgen.present.risk_of_bias import draw_risk_of_bias
 
             drawn, print_parts = draw_figures(results), draw_print_parts(results)
+            drawn |= draw_risk_of_bias(config, findings)
     with timer.stage("html"):
         view = build_view(
             loaded,
