@@ -138,6 +138,8 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
         "measure": outcome.measure,
         "method": outcome.method,
         "test": model.test,
+        "level": outcome.level,
+        "profile": outcome.profile or config.report.profile,
         "participants": result.participants,
         "events": result.events,
         "model": _model(model),

@@ -22,6 +22,7 @@ from reportgen.stats.effects import DEFAULT_ZERO_CELLS, ZeroCells
 from reportgen.stats.effects.binary import double_zero
 from reportgen.stats.fitting import DEFAULT_OPTIONS, FitOptions, NaturalScale, fit_table
 from reportgen.stats.frozen import FrozenResult
+from reportgen.stats.levels import DEFAULT_LEVEL
 from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult, pool
 
@@ -89,14 +90,20 @@ def not_estimable_model(k: int, method: str, test: str) -> PoolResult:
 
 
 def fit_options(outcome: Outcome) -> FitOptions:
-    """The outcome's zero-cell options and MH ``correct`` (binary and proportion outcomes)."""
+    """The outcome's zero-cell options and MH ``correct`` (binary and proportion outcomes), its
+    confidence ``level`` and the level of CIs entered for a generic outcome."""
     options = getattr(outcome, "zero_cells", None)
     zero_cells = (
         DEFAULT_ZERO_CELLS
         if options is None
         else ZeroCells(options.add, options.to, options.drop00)
     )
-    return FitOptions(zero_cells, bool(getattr(outcome, "correct", True)))
+    return FitOptions(
+        zero_cells,
+        bool(getattr(outcome, "correct", True)),
+        float(outcome.level),
+        float(getattr(outcome, "entered_level", DEFAULT_LEVEL)),
+    )
 
 
 def without_double_zeros(

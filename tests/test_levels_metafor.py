@@ -1,0 +1,89 @@
+"""Confidence levels other than 95% (issue 14, item 3) and the GLMM's fit statistics (item 7),
+against metafor's ``level`` argument (tests/reference/metafor_levels.R)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from metafor_reference import (
+    CLOSED_FORM_RTOL,
+    GLMM_RTOL,
+    assert_fields_match,
+    load_reference,
+    tolerance_for,
+)
+
+from reportgen.stats.fitting import at_level
+from reportgen.stats.glmm import fit_glmm
+from reportgen.stats.levels import critical_value
+from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
+from reportgen.stats.pooling import pool
+
+CASES = load_reference("metafor_levels.json")["cases"]
+UNI = [c for c in CASES if c["kind"] == "uni"]
+GLMM = [c for c in CASES if c["kind"] == "glmm"]
+FIXED = [c for c in CASES if c["kind"] in ("mh", "peto")]
+# The Q-profile bounds are roots found to metafor's tolerance (confint's tol 1e-7 on tau2).
+Q_PROFILE_RTOL = 1e-4
+
+
+def _id(case: dict) -> str:
+    return "-".join(str(case.get(k, "")) for k in ("kind", "dataset", "level", "method", "test"))
+
+
+def test_the_reference_covers_every_estimator_and_test_at_90_and_99() -> None:
+    covered = {(c["level"], c["method"], c["test"]) for c in UNI}
+    methods = ("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
+    assert covered == {(lv, m, t) for lv in (90, 99) for m in methods for t in ("z", "knha")}
+
+
+@pytest.mark.parametrize("case", UNI, ids=_id)
+def test_pool_at_a_level_matches_metafor(case: dict) -> None:
+    result = pool(case["yi"], case["vi"], case["method"], case["test"], level=case["level"])
+    assert result.level == case["level"]
+    fields = ("estimate", "se", "ci_lower", "ci_upper", "pi_lower", "pi_upper", "tau2")
+    assert_fields_match(result, case, fields, tolerance_for(case["method"]))
+    if case["method"] != "FE":
+        bounds = ("tau2_ci_lower", "tau2_ci_upper", "i2_ci_lower", "i2_ci_upper")
+        assert_fields_match(result, case, bounds, Q_PROFILE_RTOL, floor=1e-8)
+
+
+@pytest.mark.parametrize("case", FIXED, ids=_id)
+def test_mantel_haenszel_and_peto_at_a_level_match_metafor(case: dict) -> None:
+    arms = (case["a"], case["n1"], case["c"], case["n2"])
+    model = mantel_haenszel(*arms, case["measure"]) if case["kind"] == "mh" else peto(*arms)
+    result = at_level(model, case["level"])
+    assert result.level == case["level"]
+    fields = ("estimate", "se", "ci_lower", "ci_upper")
+    assert_fields_match(result, case, fields, CLOSED_FORM_RTOL)
+    assert (result.pi_lower, result.pi_upper) == (result.ci_lower, result.ci_upper)
+
+
+@pytest.mark.parametrize("case", GLMM, ids=_id)
+def test_glmm_at_a_level_and_its_fit_statistics_match_metafor(case: dict) -> None:
+    result = fit_glmm(case["events"], case["totals"], level=case["level"])
+    fields = ("estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper", "loglik", "aic", "bic")
+    assert_fields_match(result, case, fields, GLMM_RTOL)
+
+
+def test_level_95_is_the_default_bit_for_bit() -> None:
+    yi, vi = [0.1, 0.5, -0.2, 0.3], [0.04, 0.05, 0.03, 0.09]
+    assert pool(yi, vi, level=95).to_dict() == pool(yi, vi).to_dict()
+    assert critical_value() == 1.959963984540054
+
+
+@pytest.mark.parametrize("level", [0, 100, -5, 150])
+def test_levels_outside_0_to_100_are_refused(level: float) -> None:
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        pool([0.1, 0.2], [0.1, 0.1], level=level)
+
+
+def test_a_wider_level_gives_wider_intervals() -> None:
+    yi, vi = [0.1, 0.5, -0.2, 0.3], [0.04, 0.05, 0.03, 0.09]
+    widths = [
+        (r.ci_upper - r.ci_lower, r.pi_upper - r.pi_lower, r.tau2_ci_upper - r.tau2_ci_lower)
+        for r in (pool(yi, vi, "DL", level=level) for level in (80, 90, 95, 99))
+    ]
+    for narrow, wide in itertools.pairwise(widths):
+        assert all(n < w for n, w in zip(narrow, wide, strict=True))
