@@ -23,10 +23,14 @@ from typing import Any
 
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
-from reportgen.stats.measures import ESTIMATORS, OUTCOME_TYPES
+from reportgen.stats.measures import ESTIMATORS, MEASURES, OUTCOME_TYPES
 
 # What a config may ask for: narrower than 50% is no confidence interval anyone reports.
 LOWEST_LEVEL = 50.0
+# Two-arm ratios (OR, RR), whose double-zero studies carry no information.
+TWO_ARM_RATIOS = tuple(
+    code for code in OUTCOME_TYPES["binary"].measures if MEASURES[code].scale == "ratio"
+)
 RANDOM_EFFECTS = tuple(code for code in ESTIMATORS if code != "FE")
 
 
@@ -72,7 +76,7 @@ PROFILE_LIST = (
         "Q-profile CI for tau2; studies with no events in either arm excluded from OR and RR.",
         estimator="REML",
         test="knha",
-        drop00_measures=("OR", "RR"),
+        drop00_measures=TWO_ARM_RATIOS,
     ),
     Profile(
         name="revman5",
@@ -81,7 +85,7 @@ PROFILE_LIST = (
         "studies with no events in either arm excluded from OR and RR.",
         estimator="DL",
         test="z",
-        drop00_measures=("OR", "RR"),
+        drop00_measures=TWO_ARM_RATIOS,
     ),
     Profile(
         name="reportgen-2026",
