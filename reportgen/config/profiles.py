@@ -125,6 +125,14 @@ def _level_problem(value: Any) -> str | None:
     return None
 
 
+def _valid_level(value: Any) -> Any:
+    """The report's level if it can be handed down to the outcomes (a wrong one is reported once,
+    at `report.level`, not again at every outcome)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if _level_problem(value) is None else None
+
+
 def _profile_of(
     mapping: dict, here: KeyPath, document: PositionedDocument, problems: list[Problem]
 ) -> Profile | None:
@@ -171,7 +179,7 @@ def apply_profiles(document: PositionedDocument) -> tuple[PositionedDocument, li
         here: KeyPath = ("outcomes", index)
         _check_levels(outcome, here, document, problems)
         own = _profile_of(outcome, here, document, problems)
-        filled.append(_filled(outcome, own, report.get("level"), report_profile))
+        filled.append(_filled(outcome, own, _valid_level(report.get("level")), report_profile))
     if problems:
         return document, problems
     return _with_data(document, {**data, "outcomes": filled}), problems
