@@ -26,6 +26,8 @@ from reportgen.stats.effects import (
     proportion_effects,
     to_natural,
 )
+from reportgen.stats.effects.binary import double_zero
+from reportgen.stats.fitstats import fixed_effect_statistics
 from reportgen.stats.glmm import fit_glmm
 from reportgen.stats.levels import DEFAULT_LEVEL, critical_value
 from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
@@ -147,13 +149,33 @@ def _fit_mh(
     model = mantel_haenszel(
         *_arms(table), effects.measure, correct=options.correct, zero_cells=options.zero_cells
     )
-    return at_level(model, options.level)
+    return at_level(_with_fit_statistics(model, table, effects.measure, options), options.level)
 
 
 def _fit_peto(
     table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
 ) -> PoolResult:
-    return at_level(peto(*_arms(table), zero_cells=options.zero_cells), options.level)
+    model = peto(*_arms(table), zero_cells=options.zero_cells)
+    return at_level(_with_fit_statistics(model, table, "PETO", options), options.level)
+
+
+def _with_fit_statistics(
+    model: PoolResult, table: OutcomeTable, measure: str, options: FitOptions
+) -> PoolResult:
+    """A Mantel-Haenszel or Peto fit with the log-likelihood, AIC and BIC metafor reports
+    (``fitstats.fixed_effect_statistics``), from the effect sizes of its Cochran's Q: double
+    zeros left out unless ``drop00`` is false (rma.mh's and rma.peto's default is true)."""
+    arms = _arms(table)
+    drop00 = True if options.zero_cells.drop00 is None else options.zero_cells.drop00
+    keep = ~double_zero(*arms) if drop00 else np.ones(table.k, dtype=bool)
+    a, n1, c, n2 = (arm[keep] for arm in arms)
+    if measure == "PETO":
+        effects = peto_effects(a, n1, c, n2, options.zero_cells)
+    else:
+        effects = binary_effects(a, n1, c, n2, measure, options.zero_cells)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fit = fixed_effect_statistics(effects.yi, effects.vi, model.estimate)
+    return dataclasses.replace(model, loglik=fit.loglik, aic=fit.aic, bic=fit.bic)
 
 
 def _fit_glmm(

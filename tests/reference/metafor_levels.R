@@ -83,3 +83,28 @@ for (name in names(level_glmm_sets)) {
 write_reference(level_cases, "metafor_levels.json",
                 lme4_version = as.character(packageVersion("lme4")),
                 datasets = lapply(level_sets, function(d) d$note))
+
+# Fit statistics of rma.mh and rma.peto (ML column of fit.stats), with a double zero and zero cells.
+fit_sets <- list(
+  bcg = list(a = dat.bcg$tpos, n1 = dat.bcg$tpos + dat.bcg$tneg, c = dat.bcg$cpos,
+             n2 = dat.bcg$cpos + dat.bcg$cneg),
+  zeros = list(a = c(0, 2, 5, 0, 3), n1 = c(20, 25, 30, 15, 40), c = c(0, 4, 9, 2, 1),
+               n2 = c(20, 24, 31, 16, 38))
+)
+fit_cases <- list()
+for (name in names(fit_sets)) {
+  d <- fit_sets[[name]]
+  for (method in c("MH", "PETO")) {
+    for (measure in if (method == "MH") c("OR", "RR", "RD") else "OR") {
+      fit <- suppressWarnings(if (method == "MH")
+        rma.mh(ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2, measure = measure)
+        else rma.peto(ai = d$a, n1i = d$n1, ci = d$c, n2i = d$n2))
+      fit_cases[[length(fit_cases) + 1]] <- list(
+        dataset = name, method = method, measure = measure, a = I(d$a), n1 = I(d$n1),
+        c = I(d$c), n2 = I(d$n2), estimate = as.numeric(fit$beta),
+        loglik = fit$fit.stats["ll", "ML"], aic = fit$fit.stats["AIC", "ML"],
+        bic = fit$fit.stats["BIC", "ML"])
+    }
+  }
+}
+write_reference(fit_cases, "metafor_fixed_fitstats.json")
