@@ -21,6 +21,7 @@ from reportgen.stats.glmm import fit_glmm
 from reportgen.stats.levels import critical_value
 from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
 from reportgen.stats.pooling import pool
+from reportgen.stats.small_study import trim_and_fill
 
 CASES = load_reference("metafor_levels.json")["cases"]
 UNI = [c for c in CASES if c["kind"] == "uni"]
@@ -109,3 +110,31 @@ def test_mantel_haenszel_and_peto_fit_statistics_match_metafor(case: dict) -> No
     fit = fit_table(table, measure, case["method"], "z")
     assert fit.model.estimate == pytest.approx(case["estimate"], rel=CLOSED_FORM_RTOL)
     assert_fields_match(fit.model, case, ("loglik", "aic", "bic"), CLOSED_FORM_RTOL)
+
+
+SUBANALYSES = load_reference("metafor_levels_subanalyses.json")["cases"]
+
+
+@pytest.mark.parametrize(
+    "case", SUBANALYSES, ids=lambda c: f"{c['level']}-{c['method']}-{c['test']}"
+)
+def test_leave_one_out_and_trim_and_fill_keep_the_level(case: dict) -> None:
+    """metafor's leave1out reports its intervals at the model's level. Its trimfill (3.8-1)
+    refits filled data at the default 95% whatever the model's level; reportgen keeps the
+    report's level, so its filled model is metafor's refit of the filled data at that level
+    (and at 95% it is metafor's trimfill itself)."""
+    yi, vi = np.asarray(case["yi"]), np.asarray(case["vi"])
+    method, test, level = case["method"], case["test"], case["level"]
+    rtol = tolerance_for(method)
+    for i in range(yi.size):
+        keep = np.arange(yi.size) != i
+        omitted = pool(yi[keep], vi[keep], method, test, level=level)
+        assert omitted.ci_lower == pytest.approx(case["leave1out_ci_lower"][i], rel=rtol)
+        assert omitted.ci_upper == pytest.approx(case["leave1out_ci_upper"][i], rel=rtol)
+    filled = trim_and_fill(yi, vi, method, test, level=level)
+    assert filled.k0 == case["trimfill_k0"]
+    assert filled.model.level == level
+    assert filled.model.ci_lower == pytest.approx(case["trimfill_refit_ci_lower"], rel=rtol)
+    assert filled.model.ci_upper == pytest.approx(case["trimfill_refit_ci_upper"], rel=rtol)
+    at_95 = trim_and_fill(yi, vi, method, test)
+    assert at_95.model.ci_lower == pytest.approx(case["trimfill_ci_lower"], rel=rtol)

@@ -108,3 +108,27 @@ for (name in names(fit_sets)) {
   }
 }
 write_reference(fit_cases, "metafor_fixed_fitstats.json")
+
+# Leave-one-out and trim and fill keep the model's level (leave1out, trimfill).
+sub_cases <- list()
+for (level in c(90, 99)) {
+  for (method in c("DL", "REML")) {
+    for (test in c("z", "knha")) {
+      fit <- rma(level_sets$bcg$yi, level_sets$bcg$vi, method = method, test = test,
+                 level = level)
+      l1o <- leave1out(fit)
+      tf <- suppressWarnings(trimfill(fit))
+      # metafor 3.8-1 refits the filled data at its default level (95%) whatever the model's
+      # level; reportgen keeps the report's level, which is this refit at `level`.
+      refit <- rma(tf$yi, tf$vi, method = method, level = level)
+      sub_cases[[length(sub_cases) + 1]] <- list(
+        dataset = "bcg", level = level, method = method, test = test,
+        yi = I(level_sets$bcg$yi), vi = I(level_sets$bcg$vi),
+        leave1out_ci_lower = I(as.numeric(l1o$ci.lb)),
+        leave1out_ci_upper = I(as.numeric(l1o$ci.ub)),
+        trimfill_k0 = tf$k0, trimfill_ci_lower = tf$ci.lb, trimfill_ci_upper = tf$ci.ub,
+        trimfill_refit_ci_lower = refit$ci.lb, trimfill_refit_ci_upper = refit$ci.ub)
+    }
+  }
+}
+write_reference(sub_cases, "metafor_levels_subanalyses.json")
