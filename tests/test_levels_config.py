@@ -240,3 +240,21 @@ def test_a_test_without_one_study_groups_or_knha_is_not_flagged(write_config):
 def test_a_wrong_report_level_is_reported_once(write_config, minimal_config):
     problems = _problems(write_config(_with(minimal_config, "  level: ninety\n"))).splitlines()
     assert problems == ["config.yaml:4: report.level: expected a number, got 'ninety'"]
+
+
+def test_the_words_follow_the_level_and_name_the_profile(write_config, minimal_config):
+    config = _with(minimal_config, "  level: 90\n  profile: revman5\n")
+    view = prepare_report(write_config(config)).view
+    summary = " ".join(str(value) for value in vars(view.summary).values())
+    assert "the 90% confidence interval" in summary and "95%" not in summary
+    outcome = view.appendix.outcomes[0]
+    assert outcome["ci_label"] == "90% CI" and outcome["settings"].endswith("90% CI")
+    assert any("method profile revman5 (Review Manager 5" in p for p in view.appendix.methods)
+    assert all("95%" not in p for p in view.appendix.methods)
+    assert "90% CI" in outcome["figure_alt"]
+
+
+def test_at_95_the_settings_line_and_methods_are_as_before(write_config, minimal_config):
+    view = prepare_report(write_config(minimal_config)).view
+    assert view.appendix.outcomes[0]["settings"] == "proportion, PLO, REML, z"
+    assert not any("method profile" in p for p in view.appendix.methods)

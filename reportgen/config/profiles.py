@@ -199,6 +199,7 @@ def _filled(
     profile = own or report_profile
     if profile is None:
         return result
+    result["profile"] = profile.name  # the profile applied, also when it is the report's
     kind = OUTCOME_TYPES.get(outcome.get("type"))  # type: ignore[arg-type]
     if kind is None:
         return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from reportgen.config.profiles import PROFILES
 from reportgen.interpret.findings import Finding
 from reportgen.present.figure_text import figure_alt
 from reportgen.present.flags import subgroup_test_flag
@@ -31,7 +32,7 @@ from reportgen.present.format import (
 from reportgen.present.phrases import certainty_word, reasons_text
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
-from reportgen.stats.levels import critical_value
+from reportgen.stats.levels import DEFAULT_LEVEL, critical_value
 from reportgen.stats.measures import displayed_measure, measure_info, method_info
 
 # One sentence per proportion measure of the registry (a test checks that they match).
@@ -98,6 +99,7 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
             text += " " + PREDICTION_INTERVAL.format(level=level_label(level))
         paragraphs.append(text)
     shown = levels_label([r.model.level for r in results.outcomes])
+    paragraphs += _profile_sentences(results)
     paragraphs.append(
         "Heterogeneity is described by Cochran's Q, \u03c4\u00b2 (the variance of true effects "
         f"between studies) with its Q-profile {shown} confidence interval (Viechtbauer 2007), "
@@ -115,6 +117,20 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
         "trim and fill with the L0 estimator (Duval and Tweedie 2000)."
     )
     return paragraphs
+
+
+def _profile_sentences(results: ReportResults) -> list[str]:
+    """Which method profile each outcome follows (docs/profiles.md), where one was named."""
+    followed: dict[str, list[str]] = {}
+    for result in results.outcomes:
+        if result.outcome.profile is not None:
+            followed.setdefault(result.outcome.profile, []).append(result.outcome.label)
+    return [
+        f"For {'all outcomes' if len(labels) == len(results.outcomes) else join_words(labels)}, "
+        f"the analysis options follow reportgen's method profile {name} "
+        f"({PROFILES[name].title}); options set in the config take precedence."
+        for name, labels in followed.items()
+    ]
 
 
 def _figure(svg: str | None) -> str:
@@ -232,7 +248,8 @@ def outcome_appendix(
         "id": outcome.id,
         "label": outcome.label,
         "role": "Benefit" if outcome.role == "benefit" else "Harm",
-        "settings": f"{outcome.type}, {measure}, {outcome.method}, {model.test}",
+        "settings": f"{outcome.type}, {measure}, {outcome.method}, {model.test}"
+        + ("" if model.level == DEFAULT_LEVEL else f", {level_label(model.level)} CI"),
         "unit": unit,
         "ci_label": f"{level_label(model.level)} CI",
         "ci_words": f"{level_label(model.level)} confidence intervals",

@@ -139,7 +139,7 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
         "method": outcome.method,
         "test": model.test,
         "level": _level(outcome.level),
-        "profile": outcome.profile or config.report.profile,
+        "profile": outcome.profile,
         "participants": result.participants,
         "events": result.events,
         "model": _model(model),
