@@ -258,3 +258,24 @@ def test_at_95_the_settings_line_and_methods_are_as_before(write_config, minimal
     view = prepare_report(write_config(minimal_config)).view
     assert view.appendix.outcomes[0]["settings"] == "proportion, PLO, REML, z"
     assert not any("method profile" in p for p in view.appendix.methods)
+
+
+def test_outcomes_at_different_levels_say_so_in_the_brief(write_config, minimal_config):
+    second = """\
+  - id: remission
+    label: Remission
+    plain_label: went into remission
+    role: benefit
+    type: proportion
+    level: 99
+    data:
+      - {study: s1, events: 2, total: 20}
+      - {study: s2, events: 3, total: 25}
+      - {study: s3, events: 1, total: 30}
+"""
+    config = _with(minimal_config, "  level: 90\n") + second
+    view = prepare_report(write_config(config)).view
+    assert view.brief.ci_label == "90% or 99% CI"
+    assert [row.detail for row in view.brief.rows] == ["90% CI", "99% CI"]
+    summary = " ".join(str(value) for value in vars(view.summary).values())
+    assert "(the 90% and 99% confidence interval)" in summary, summary
