@@ -82,6 +82,11 @@ def test_levels_outside_0_to_100_are_refused(level: float) -> None:
         pool([0.1, 0.2], [0.1, 0.1], level=level)
 
 
+def test_a_proportion_is_refused_rather_than_read_as_a_tiny_level() -> None:
+    with pytest.raises(ValueError, match="pass 95 for a 95% interval"):
+        pool([0.1, 0.2], [0.1, 0.1], level=0.95)
+
+
 def test_a_wider_level_gives_wider_intervals() -> None:
     yi, vi = [0.1, 0.5, -0.2, 0.3], [0.04, 0.05, 0.03, 0.09]
     widths = [
