@@ -164,7 +164,10 @@ def _with_fit_statistics(
 ) -> PoolResult:
     """A Mantel-Haenszel or Peto fit with the log-likelihood, AIC and BIC metafor reports
     (``fitstats.fixed_effect_statistics``), from the effect sizes of its Cochran's Q: double
-    zeros left out unless ``drop00`` is false (rma.mh's and rma.peto's default is true)."""
+    zeros left out unless ``drop00`` is false (rma.mh's and rma.peto's default is true). Tables
+    of other types (person-time) are returned unchanged."""
+    if table.type != "binary":
+        return model
     arms = _arms(table)
     drop00 = True if options.zero_cells.drop00 is None else options.zero_cells.drop00
     keep = ~double_zero(*arms) if drop00 else np.ones(table.k, dtype=bool)
