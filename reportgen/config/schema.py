@@ -147,6 +147,15 @@ class _OutcomeBase(Strict):
     test: AnyTest = Field(
         "z", description="z (normal) or knha (Knapp-Hartung) for tests and confidence intervals."
     )
+    level: Number = Field(
+        95,
+        description="*Contract.* Confidence level in percent of every interval of this outcome "
+        "(default: the report's level, else 95).",
+    )
+    profile: Text | None = Field(
+        None,
+        description="*Contract.* A named method profile (docs/profiles.md); explicit keys win.",
+    )
     definition: Text | None = Field(
         None, description="Plain-language explanation of the outcome for patients."
     )
@@ -291,6 +300,11 @@ class GenericOutcome(_OutcomeBase):
     )
     method: GenericMethod = Field(
         GENERIC.default_method, description="FE or a random-effects estimator."
+    )
+    entered_level: Number = Field(
+        95,
+        description="Level in percent of the confidence intervals entered in the data rows "
+        "(default 95, whatever the report's level).",
     )
     data: list[GenericRow] = Field(min_length=1, description="One row per study.")
 

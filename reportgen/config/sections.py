@@ -47,6 +47,16 @@ class ReportInfo(Strict):
     illustrative: bool = Field(
         False, description="True for demonstration data: a banner on every page says so."
     )
+    level: Number | None = Field(
+        None,
+        description="*Contract.* Confidence level in percent of every interval, for outcomes "
+        "that set none (default 95; from 50 up to 100, e.g. 90).",
+    )
+    profile: Text | None = Field(
+        None,
+        description="*Contract.* A named method profile for every outcome (docs/profiles.md), "
+        "e.g. cochrane-2025; explicit keys win.",
+    )
     summary_words: SummaryWords = Field(
         default_factory=SummaryWords,
         description="Length target of the patient summary in words (default 400 to 850).",

@@ -9,7 +9,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from reportgen.config.profiles import PROFILES
 from reportgen.interpret.findings import Finding
+from reportgen.present.figure_text import figure_alt
+from reportgen.present.flags import subgroup_test_flag
 from reportgen.present.format import (
     MEASURES,
     METHOD_NAMES,
@@ -18,17 +21,18 @@ from reportgen.present.format import (
     effect_value,
     effect_with_ci,
     heterogeneity_line,
-    heterogeneity_words,
     join_words,
+    level_label,
+    levels_label,
     number,
     p_value,
-    percent,
     plural,
     significant,
 )
 from reportgen.present.phrases import certainty_word, reasons_text
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
+from reportgen.stats.levels import DEFAULT_LEVEL, critical_value
 from reportgen.stats.measures import displayed_measure, measure_info, method_info
 
 # One sentence per proportion measure of the registry (a test checks that they match).
@@ -43,7 +47,7 @@ BACK_TRANSFORMS = {
     ),
 }
 PREDICTION_INTERVAL = (
-    "The 95% prediction interval, estimate \u00b1 critical value \u00d7 \u221a(SE\u00b2 + "
+    "The {level} prediction interval, estimate \u00b1 critical value \u00d7 \u221a(SE\u00b2 + "
     "\u03c4\u00b2), shows where the result of a new, similar study would be expected to fall."
 )
 
@@ -59,20 +63,22 @@ def software_sentence(provenance: Provenance) -> str:
 
 def methods_paragraphs(results: ReportResults) -> list[str]:
     """One paragraph per distinct analysis set-up, then what every outcome shares."""
-    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    groups: dict[tuple[str, str, str, str, float, float], list[str]] = {}
     for result in results.outcomes:
         outcome = result.outcome
+        entered = float(getattr(outcome, "entered_level", 95))
         key = (outcome.type, outcome.measure, outcome.method, result.model.test)
-        groups.setdefault(key, []).append(outcome.label)
+        groups.setdefault((*key, result.model.level, entered), []).append(outcome.label)
     paragraphs = []
-    for (kind, measure, method, test), labels in groups.items():
+    for (kind, measure, method, test, level, entered), labels in groups.items():
         applies = "all outcomes" if len(groups) == 1 else join_words(labels)
         shown = displayed_measure(measure, method)
         name = MEASURES[shown].name
         text = (
             f"For {applies}, study results were expressed as the {name} (metafor measure "
             f"{shown}) and pooled with a "
-            f"{METHOD_NAMES[method]}, using the {TEST_NAMES[test]}. "
+            f"{METHOD_NAMES[method]}, using the "
+            f"{TEST_NAMES[test].format(level=level_label(level))}. "
         )
         if kind in ("proportion", "binary") and measure_info(shown).zero_cell_correction:
             text += (
@@ -85,18 +91,20 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
             text += "Ratios were pooled on the log scale and are shown as ratios."
         if kind == "generic":
             text += (
-                " Where a study reported a 95% confidence interval rather than a standard "
-                "error, the SE was derived from the interval's width divided by 2 \u00d7 "
-                "1.96, on the log scale for ratios."
+                f" Where a study reported a {level_label(entered)} confidence interval rather "
+                "than a standard error, the SE was derived from the interval's width divided by "
+                f"2 \u00d7 {number(critical_value(entered), 2)}, on the log scale for ratios."
             )
         if method_info(method).random_effects:
-            text += " " + PREDICTION_INTERVAL
+            text += " " + PREDICTION_INTERVAL.format(level=level_label(level))
         paragraphs.append(text)
+    shown = levels_label([r.model.level for r in results.outcomes])
+    paragraphs += _profile_sentences(results)
     paragraphs.append(
         "Heterogeneity is described by Cochran's Q, \u03c4\u00b2 (the variance of true effects "
-        "between studies) with its Q-profile 95% confidence interval (Viechtbauer 2007), "
+        f"between studies) with its Q-profile {shown} confidence interval (Viechtbauer 2007), "
         "I\u00b2 (the share of the variation due to true differences rather than chance) and "
-        "H\u00b2 (Higgins and Thompson 2002). Per-study 95% confidence intervals are Wald "
+        f"H\u00b2 (Higgins and Thompson 2002). Per-study {shown} confidence intervals are Wald "
         "intervals on the pooling scale, back-transformed; proportions are clipped to 0\u2013100%."
     )
     paragraphs.append(
@@ -109,6 +117,20 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
         "trim and fill with the L0 estimator (Duval and Tweedie 2000)."
     )
     return paragraphs
+
+
+def _profile_sentences(results: ReportResults) -> list[str]:
+    """Which method profile each outcome follows (docs/profiles.md), where one was named."""
+    followed: dict[str, list[str]] = {}
+    for result in results.outcomes:
+        if result.outcome.profile is not None:
+            followed.setdefault(result.outcome.profile, []).append(result.outcome.label)
+    return [
+        f"For {'all outcomes' if len(labels) == len(results.outcomes) else join_words(labels)}, "
+        f"the analysis options follow reportgen's method profile {name} "
+        f"({PROFILES[name].title}); options set in the config take precedence."
+        for name, labels in followed.items()
+    ]
 
 
 def _figure(svg: str | None) -> str:
@@ -128,7 +150,10 @@ def _i2_text(model) -> str:
         return "not estimable"
     text = f"{number(model.i2, 1)}%"
     if model.i2_ci_lower is not None:
-        text += f" (95% CI {number(model.i2_ci_lower, 1)} to {number(model.i2_ci_upper, 1)})"
+        text += (
+            f" ({level_label(model.level)} CI {number(model.i2_ci_lower, 1)} to "
+            f"{number(model.i2_ci_upper, 1)})"
+        )
     return text
 
 
@@ -138,7 +163,7 @@ def _tau2_text(model) -> str:
     text = significant(model.tau2, 4)
     if model.tau2_ci_lower is not None:
         text += (
-            f" (95% CI {significant(model.tau2_ci_lower, 3)} to "
+            f" ({level_label(model.level)} CI {significant(model.tau2_ci_lower, 3)} to "
             f"{significant(model.tau2_ci_upper, 3)})"
         )
     return text
@@ -223,8 +248,12 @@ def outcome_appendix(
         "id": outcome.id,
         "label": outcome.label,
         "role": "Benefit" if outcome.role == "benefit" else "Harm",
-        "settings": f"{outcome.type}, {measure}, {outcome.method}, {model.test}",
+        "settings": f"{outcome.type}, {measure}, {outcome.method}, {model.test}"
+        + ("" if model.level == DEFAULT_LEVEL else f", {level_label(model.level)} CI"),
         "unit": unit,
+        "ci_label": f"{level_label(model.level)} CI",
+        "ci_words": f"{level_label(model.level)} confidence intervals",
+        "pi_label": f"{level_label(model.level)} prediction interval",
         "figure_src": _figure(figures.get(outcome.id)),
         "figure_parts": [_figure(svg) for svg in parts],
         "figure_alt": figure_alt(result),
@@ -255,7 +284,7 @@ def _stats_rows(result: OutcomeResult, unit: str) -> list[tuple[str, str]]:
     model, pooled, measure = result.model, result.pooled, result.outcome.measure
     statistic_name = "t" if model.df is not None else "z"
     stats = [
-        (f"Pooled {unit} (95% CI)", _ci(result, measure)),
+        (f"Pooled {unit} ({level_label(model.level)} CI)", _ci(result, measure)),
         (
             "Estimate on the analysis scale (SE)",
             f"{number(model.estimate, 4)} ({number(model.se, 4)})",
@@ -273,7 +302,7 @@ def _stats_rows(result: OutcomeResult, unit: str) -> list[tuple[str, str]]:
         stats.insert(
             1,
             (
-                "95% prediction interval",
+                f"{level_label(model.level)} prediction interval",
                 f"{effect_value(pooled.pi_lower, measure)} to "
                 f"{effect_value(pooled.pi_upper, measure)}",
             ),
@@ -310,6 +339,7 @@ def _subgroups(result: OutcomeResult) -> dict[str, Any] | None:
             f"Test for subgroup differences: Q = {number(subgroups.q_between, 2)} "
             f"(df = {subgroups.q_between_df}), {p_value(subgroups.q_between_p)}"
         ),
+        "flag": subgroup_test_flag(result),
     }
 
 
@@ -357,32 +387,3 @@ def _small_study(
 
 def _ci_values(pooled, measure: str) -> str:
     return effect_with_ci(pooled.estimate, pooled.ci_lower, pooled.ci_upper, measure)
-
-
-def figure_alt(result: OutcomeResult) -> str:
-    """Alternative text that states what the forest plot shows."""
-    pooled, measure = result.pooled, result.outcome.measure
-    lows = min(s.estimate for s in result.studies)
-    highs = max(s.estimate for s in result.studies)
-    if MEASURES[measure].scale == "proportion":
-        low_text, high_text, est = percent(lows), percent(highs), percent(pooled.estimate, 1)
-    else:
-        low_text, high_text = effect_value(lows, measure), effect_value(highs, measure)
-        est = effect_value(pooled.estimate, measure)
-    text = (
-        f"Forest plot of {result.outcome.label.lower()} in "
-        f"{plural(result.k, 'study', 'studies')}. Study results range from {low_text} to "
-        f"{high_text}. Pooled estimate {est} (95% CI {effect_value(pooled.ci_lower, measure)} to "
-        f"{effect_value(pooled.ci_upper, measure)})."
-    )
-    if result.k > 1 and method_info(result.outcome.method).random_effects:
-        text += (
-            f" 95% prediction interval {effect_value(pooled.pi_lower, measure)} to "
-            f"{effect_value(pooled.pi_upper, measure)}."
-        )
-    if result.k > 1 and result.model.i2 is not None:
-        text += (
-            f" Results {heterogeneity_words(result.model.i2)} between studies "
-            f"(I\u00b2 = {number(result.model.i2, 1)}%)."
-        )
-    return text

@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from reportgen.config.schema import ReportConfig
 from reportgen.interpret.absolute import treated_risk
 from reportgen.interpret.findings import Finding, Findings
+from reportgen.present.flags import subgroup_test_flag
 from reportgen.present.format import (
     MEASURES,
     count,
     effect_value,
+    level_label,
+    levels_label,
     number,
     p_value,
     per_scale,
@@ -85,6 +88,7 @@ class BriefView:
     notes: tuple[str, ...]  # prediction intervals and subgroup differences
     caveats: tuple[str, ...]
     how_to_cite: str
+    ci_label: str = "95% CI"  # the table's intervals: "90% CI"; "90% or 95% CI" when mixed
 
 
 def brief_view(config: ReportConfig, findings: Findings, version: VersionInfo | None) -> BriefView:
@@ -102,11 +106,13 @@ def brief_view(config: ReportConfig, findings: Findings, version: VersionInfo | 
     )
     letters: dict[str, str] = {}  # footnote text -> its letter; equal reasons share one
     rows = []
+    levels = [finding.result.model.level for finding in findings]
+    mixed = len(set(levels)) > 1  # then each row says its own level
     for finding in findings:
         text = _footnote_text(finding)
         if text not in letters:
             letters[text] = LETTERS[len(letters) % len(LETTERS)]
-        rows.append(_row(finding, config, letters[text]))
+        rows.append(_row(finding, config, letters[text], mixed))
     cite_version = f", version {version.version}" if version else ""
     cite_date = f" ({version.updated})" if version and version.updated else ""
     return BriefView(
@@ -119,15 +125,17 @@ def brief_view(config: ReportConfig, findings: Findings, version: VersionInfo | 
             f"{report.authors or 'reportgen'}. {report.title}. Evidence summary"
             f"{cite_version}{cite_date}."
         ),
+        ci_label=f"{levels_label(levels)} CI",
     )
 
 
-def _row(finding: Finding, config: ReportConfig, footnote: str) -> BriefRow:
+def _row(finding: Finding, config: ReportConfig, footnote: str, mixed: bool = False) -> BriefRow:
     result, rating = finding.result, finding.certainty
     outcome = result.outcome
     details = [
         getattr(outcome, "unit", None),
         outcome.follow_up and f"follow-up {outcome.follow_up}",
+        mixed and f"{level_label(result.model.level)} CI",
     ]
     studies = f"{count(result.k)} {'study' if result.k == 1 else 'studies'}"
     participants = (
@@ -249,7 +257,7 @@ def _notes(finding: Finding) -> list[str]:
     ):
         short = MEASURES[displayed_measure(outcome.measure, outcome.method)].short
         notes.append(
-            f"{outcome.label}: the 95% prediction interval ({short} "
+            f"{outcome.label}: the {level_label(result.model.level)} prediction interval ({short} "
             f"{effect_value(pooled.pi_lower, outcome.measure)} to "
             f"{effect_value(pooled.pi_upper, outcome.measure)}) includes no effect: in a new "
             "setting like those studied, the effect may be absent or reversed."
@@ -259,10 +267,12 @@ def _notes(finding: Finding) -> list[str]:
         estimates = "; ".join(
             f"{g.label} {_group_value(g.pooled.estimate, outcome.measure)}" for g in groups.groups
         )
+        flag = subgroup_test_flag(result)
         notes.append(
             f"{outcome.label}: results differ between subgroups by {groups.variable} "
             f"(test for subgroup differences Q = {number(groups.q_between, 2)}, df = "
             f"{groups.q_between_df}, {p_value(groups.q_between_p)}): {estimates}."
+            + (f" {flag}" if flag else "")
         )
     return notes
 

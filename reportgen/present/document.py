@@ -164,6 +164,8 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
         "measure": outcome.measure,
         "method": outcome.method,
         "test": model.test,
+        "level": _level(outcome.level),
+        "profile": outcome.profile,
         "participants": result.participants,
         "events": result.events,
         "model": _model(model),
@@ -224,6 +226,11 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
             },
         }
     return document
+
+
+def _level(level: float) -> float | int:
+    """A confidence level as the config writes it: 90, or 97.5."""
+    return int(level) if float(level).is_integer() else float(level)
 
 
 def _finite(value: Any) -> Any:

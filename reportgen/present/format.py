@@ -182,6 +182,18 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
+def level_label(level: float) -> str:
+    """A confidence level in percent as headers and sentences show it: '95%', '97.5%'."""
+    return f"{level:g}%"
+
+
+def levels_label(levels: list[float]) -> str:
+    """The levels a report uses, in order of first use: '95%', or '90% or 95%' (outcomes may
+    set their own)."""
+    labels = list(dict.fromkeys(level_label(level) for level in levels))
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
 def capitalise(text: str) -> str:
     """Upper-case the first letter only ('about 64 in 100' -> 'About 64 in 100')."""
     return text[:1].upper() + text[1:]
@@ -214,7 +226,7 @@ SHORT_METHOD_NAMES = {
     for code, method in METHODS.items()
 }
 TEST_NAMES = {
-    "z": "Wald-type z-test and normal-based 95% confidence interval",
+    "z": "Wald-type z-test and normal-based {level} confidence interval",
     "knha": "Knapp-Hartung adjustment (Knapp and Hartung 2003): t distribution with k\u22121 "
     "degrees of freedom",
 }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from reportgen.config.schema import EditorialText, ReportConfig
 from reportgen.interpret.findings import Finding, Findings
 from reportgen.present.figures.icons import icon_array_svg
-from reportgen.present.format import capitalise, count, frequency_scale, per_scale
+from reportgen.present.format import capitalise, count, frequency_scale, level_label, per_scale
 from reportgen.present.locale import Locale
 from reportgen.present.prose import EDITORIAL, STRUCTURED, Prose
 from reportgen.present.statements import outcome_statement
@@ -202,7 +202,9 @@ def _reading_note(findings: tuple[Finding, ...], words: Locale) -> Prose | None:
     effects without absolute risks) and pictures (icon arrays)."""
     sentences = []
     if any(f.absolute is None for f in findings):
-        sentences.append(words.text("summary.reading_note_brackets"))
+        levels = [level_label(f.result.model.level) for f in findings if f.absolute is None]
+        level = words.join(list(dict.fromkeys(levels)))
+        sentences.append(words.text("summary.reading_note_brackets", level=level))
     if any(_icon_counts(f, words) for f in findings):
         sentences.append(words.text("summary.reading_note_pictures"))
     if not sentences:

@@ -306,7 +306,7 @@ def _small_study(main: Fit, outcome: Outcome) -> SmallStudy:
     substitute = METHODS[outcome.method].small_study_method
     # The original model's test is kept only where trim and fill starts from that very model.
     test = "z" if substitute else outcome.test
-    trimfill = trim_and_fill(yi, vi, substitute or outcome.method, test)
+    trimfill = trim_and_fill(yi, vi, substitute or outcome.method, test, float(outcome.level))
     values = main.natural(
         [
             trimfill.model.estimate,

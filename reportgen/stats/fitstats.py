@@ -115,3 +115,17 @@ def fit_statistics(y: FloatArray, v: FloatArray, tau2: float, method: str) -> Fi
         bic=-2 * loglik + parameters * math.log(n_bic),
         tau2_se=tau2_standard_error(y, v, tau2, method),
     )
+
+
+def fixed_effect_statistics(y: FloatArray, v: FloatArray, estimate: float) -> FitStatistics:
+    """Log-likelihood, AIC and BIC that ``rma.mh`` and ``rma.peto`` report (``fit.stats``,
+    ML column): the normal log-likelihood of the study effect sizes ``y`` (escalc's, with the
+    zero-cell options and double zeros left out as for Cochran's Q) around the Mantel-Haenszel
+    or Peto ``estimate``, one parameter, BIC with the number of effect sizes. Edge cases: no
+    effect sizes (every study a double zero) gives NaN, reported as null."""
+    k = y.size
+    if k == 0:
+        return FitStatistics(math.nan, math.nan, math.nan, None)
+    rss = float(np.dot(1 / v, (y - estimate) ** 2))
+    loglik = -0.5 * k * math.log(2 * math.pi) - 0.5 * float(np.log(v).sum()) - 0.5 * rss
+    return FitStatistics(loglik, -2 * loglik + 2, -2 * loglik + math.log(k), None)

@@ -5,12 +5,12 @@ The unit that the main analysis, subgroups, leave-one-out and sensitivity analys
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import ndtri
 
 from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable
@@ -26,10 +26,13 @@ from reportgen.stats.effects import (
     proportion_effects,
     to_natural,
 )
+from reportgen.stats.effects.binary import double_zero
+from reportgen.stats.fitstats import fixed_effect_statistics
 from reportgen.stats.glmm import fit_glmm
+from reportgen.stats.levels import DEFAULT_LEVEL, critical_value
 from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
 from reportgen.stats.measures import METHODS, combination_problems, displayed_measure
-from reportgen.stats.pooling import CONFIDENCE_LEVEL, PoolResult, pool
+from reportgen.stats.pooling import PoolResult, pool
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,14 @@ class NaturalScale:
 
 @dataclass(frozen=True)
 class FitOptions:
-    """Per-outcome options of the effect sizes and the Mantel-Haenszel fit: escalc's zero-cell
-    options and rma.mh's ``correct`` (continuity correction of the CMH test)."""
+    """Per-outcome options of the effect sizes and the fit: escalc's zero-cell options, rma.mh's
+    ``correct`` (continuity correction of the CMH test) and the confidence ``level`` in percent
+    of every interval (metafor's ``level``)."""
 
     zero_cells: ZeroCells = DEFAULT_ZERO_CELLS
     correct: bool = True
+    level: float = DEFAULT_LEVEL
+    entered_level: float = DEFAULT_LEVEL  # of the CIs entered for generic outcomes
 
 
 DEFAULT_OPTIONS = FitOptions()
@@ -106,10 +112,24 @@ EFFECT_SIZES: dict[str, Callable[[OutcomeTable, str, ZeroCells], EffectSizes]] =
 
 
 def effect_sizes(
-    table: OutcomeTable, measure: str, method: str, zero_cells: ZeroCells = DEFAULT_ZERO_CELLS
+    table: OutcomeTable,
+    measure: str,
+    method: str,
+    zero_cells: ZeroCells = DEFAULT_ZERO_CELLS,
+    entered_level: float = DEFAULT_LEVEL,
 ) -> EffectSizes:
     """Per-study (yi, vi) for any outcome type, on the measure the method fits
-    (``displayed_measure``: Peto log odds ratios for PETO)."""
+    (``displayed_measure``: Peto log odds ratios for PETO); generic CIs read at
+    ``entered_level`` percent."""
+    if table.type == "generic" and entered_level != DEFAULT_LEVEL:
+        return generic_effects(
+            table["estimate"],
+            table["se"],
+            table["ci_lower"],
+            table["ci_upper"],
+            measure,
+            entered_level,
+        )
     return EFFECT_SIZES[table.type](table, displayed_measure(measure, method), zero_cells)
 
 
@@ -120,27 +140,51 @@ def _arms(table: OutcomeTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
 def _fit_uni(
     table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
 ) -> PoolResult:
-    return pool(effects.yi, effects.vi, method=method, test=test)
+    return pool(effects.yi, effects.vi, method=method, test=test, level=options.level)
 
 
 def _fit_mh(
     table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
 ) -> PoolResult:
-    return mantel_haenszel(
+    model = mantel_haenszel(
         *_arms(table), effects.measure, correct=options.correct, zero_cells=options.zero_cells
     )
+    return at_level(_with_fit_statistics(model, table, effects.measure, options), options.level)
 
 
 def _fit_peto(
     table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
 ) -> PoolResult:
-    return peto(*_arms(table), zero_cells=options.zero_cells)
+    model = peto(*_arms(table), zero_cells=options.zero_cells)
+    return at_level(_with_fit_statistics(model, table, "PETO", options), options.level)
+
+
+def _with_fit_statistics(
+    model: PoolResult, table: OutcomeTable, measure: str, options: FitOptions
+) -> PoolResult:
+    """A Mantel-Haenszel or Peto fit with the log-likelihood, AIC and BIC metafor reports
+    (``fitstats.fixed_effect_statistics``), from the effect sizes of its Cochran's Q: double
+    zeros left out unless ``drop00`` is false (rma.mh's and rma.peto's default is true). Tables
+    of other types (person-time) are returned unchanged."""
+    if table.type != "binary":
+        return model
+    arms = _arms(table)
+    drop00 = True if options.zero_cells.drop00 is None else options.zero_cells.drop00
+    keep = ~double_zero(*arms) if drop00 else np.ones(table.k, dtype=bool)
+    a, n1, c, n2 = (arm[keep] for arm in arms)
+    if measure == "PETO":
+        effects = peto_effects(a, n1, c, n2, options.zero_cells)
+    else:
+        effects = binary_effects(a, n1, c, n2, measure, options.zero_cells)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fit = fixed_effect_statistics(effects.yi, effects.vi, model.estimate)
+    return dataclasses.replace(model, loglik=fit.loglik, aic=fit.aic, bic=fit.bic)
 
 
 def _fit_glmm(
     table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
 ) -> PoolResult:
-    return fit_glmm(table["events"], table["total"])
+    return fit_glmm(table["events"], table["total"], level=options.level)
 
 
 # The fitter of each ``Method.fitter`` key: rma.uni, rma.mh, rma.peto, rma.glmm.
@@ -150,6 +194,19 @@ FITTERS: dict[str, Callable[[OutcomeTable, EffectSizes, str, str, FitOptions], P
     "peto": _fit_peto,
     "glmm": _fit_glmm,
 }
+
+
+def at_level(model: PoolResult, level: float) -> PoolResult:
+    """A fixed-effect fit (Mantel-Haenszel, Peto: z-based, prediction interval equal to the CI,
+    as ``rma.mh`` and ``rma.peto``) with its intervals at ``level`` percent: estimate +/- z SE.
+    The fit itself is returned at the default level, so 95% stays bit-identical."""
+    if level == model.level:
+        return model
+    half = critical_value(level) * model.se
+    lower, upper = model.estimate - half, model.estimate + half
+    return dataclasses.replace(
+        model, ci_lower=lower, ci_upper=upper, pi_lower=lower, pi_upper=upper, level=level
+    )
 
 
 def check_combination(type_code: str, measure: str, method: str, test: str) -> None:
@@ -175,7 +232,7 @@ def fit_table(
 ) -> Fit:
     """Effect sizes and pooled model of a table, with the pooled values back-transformed."""
     check_combination(table.type, measure, method, test)
-    effects = effect_sizes(table, measure, method, options.zero_cells)
+    effects = effect_sizes(table, measure, method, options.zero_cells, options.entered_level)
     model = FITTERS[METHODS[method].fitter](table, effects, method, test, options)
     n = harmonic_mean(table["total"]) if measure == "PFT" else None
     values = to_natural(
@@ -187,8 +244,9 @@ def fit_table(
 
 
 def study_intervals(fit: Fit, table: OutcomeTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each study's estimate and Wald 95% CI on the natural scale (PFT with its own n)."""
-    crit = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
+    """Each study's estimate and Wald CI on the natural scale (PFT with its own n), at the
+    model's level: yi +/- z sqrt(vi), as metafor's ``escalc`` summary and forest plot."""
+    crit = critical_value(fit.model.level)
     yi, vi = fit.effects.yi, fit.effects.vi
     half = crit * np.sqrt(vi)
     n = table["total"] if fit.effects.measure == "PFT" else None

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import chdtrc, expit, gammaln, ndtr, ndtri
+from scipy.special import chdtrc, expit, gammaln, ndtr
 
 from reportgen.errors import AnalysisError
 from reportgen.stats.effects import proportion_effects
-from reportgen.stats.pooling import CONFIDENCE_LEVEL, PoolResult, percent_weights
+from reportgen.stats.levels import DEFAULT_LEVEL, check_level, critical_value
+from reportgen.stats.pooling import PoolResult, percent_weights
 
 QUADRATURE_POINTS = 7  # metafor's rma.glmm default nAGQ
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(QUADRATURE_POINTS)
@@ -30,6 +31,7 @@ TAU_UPPER = 20.0  # on the logit scale: far beyond any plausible between-study S
 SEARCH_TOLERANCE = 1e-10
 MODE_MAX_ITERATIONS = 200  # bisection alone would need about 60 at this tolerance
 MODE_TOLERANCE = 1e-12
+_PARAMETERS = 2  # mu and tau2, as rma.glmm counts them for AIC and BIC
 
 
 def _log_binomial(x: np.ndarray, n: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -81,6 +83,17 @@ def log_likelihood(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> float
     return constant + float(np.sum(np.log(scales) + np.logaddexp.reduce(terms, axis=1)))
 
 
+def conditional_log_likelihood(x: np.ndarray, n: np.ndarray, mu: float, tau: float) -> float:
+    """The log-likelihood ``rma.glmm`` reports: with quadrature, metafor takes the saturated
+    model's log-likelihood minus half of lme4's deviance (the sum of squared deviance
+    residuals), which is sum of log Binomial(x_i | n_i, expit(mu + tau u_i)), coefficients
+    included, at the conditional modes u_i. Not the marginal log-likelihood that the fit
+    maximises; the two agree at tau = 0."""
+    constant = float(np.sum(gammaln(n + 1) - gammaln(x + 1) - gammaln(n - x + 1)))
+    modes = _conditional_modes(x, n, mu, tau)[0] if tau > 0 else np.zeros_like(x)
+    return constant + float(np.sum(_log_binomial(x, n, mu + tau * modes)))
+
+
 def _best_mu(x: np.ndarray, n: np.ndarray, tau: float, start: float) -> tuple[float, float]:
     from scipy.optimize import minimize_scalar  # 0.15 s to import: only when a GLMM is fitted
 
@@ -92,24 +105,19 @@ def _best_mu(x: np.ndarray, n: np.ndarray, tau: float, start: float) -> tuple[fl
     return float(result.x), -float(result.fun)
 
 
-def fit_glmm(events: ArrayLike, totals: ArrayLike) -> PoolResult:
-    """Maximum-likelihood fit of the binomial-normal model; z-test and 95% CI for mu (logit)."""
+def fit_glmm(events: ArrayLike, totals: ArrayLike, level: float = DEFAULT_LEVEL) -> PoolResult:
+    """Maximum-likelihood fit of the binomial-normal model; z-test, CI and prediction interval
+    for mu (logit) at ``level`` percent.
+
+    Fit statistics as ``rma.glmm`` reports them (``fit.stats``): ``conditional_log_likelihood``
+    (metafor's, not the marginal one the fit maximises), with two parameters (mu and tau2, also
+    at tau2 = 0) and k observations: AIC = -2 ll + 4, BIC = -2 ll + 2 log k.
+    """
+    level = check_level(level)
     x = np.asarray(events, dtype=float)
     n = np.asarray(totals, dtype=float)
     k = x.size
-    if k < 2:
-        raise AnalysisError("the GLMM needs at least two studies to estimate heterogeneity")
-    if x.sum() == 0 or x.sum() == n.sum():
-        raise AnalysisError(
-            "the GLMM cannot be fitted: every study has 0% (or every study 100%) events, so the "
-            "pooled logit is infinite; use measure PFT or PAS with another method"
-        )
-    if np.all((x == 0) | (x == n)):
-        raise AnalysisError(
-            "the GLMM has no finite maximum: every study has 0% or 100% events, so the "
-            "likelihood keeps rising as the between-study variance grows; use measure PFT or "
-            "PAS with another method"
-        )
+    _refuse_unfittable(x, n)
     pooled_logit = float(np.log(x.sum() / (n.sum() - x.sum())))
 
     def profile(tau: float) -> float:
@@ -130,8 +138,9 @@ def fit_glmm(events: ArrayLike, totals: ArrayLike) -> PoolResult:
         tau = 0.0
     mu, loglik = _best_mu(x, n, tau, pooled_logit)
     se = _standard_error(x, n, mu, tau)
+    reported = conditional_log_likelihood(x, n, mu, tau)
 
-    z = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
+    z = critical_value(level)
     statistic = mu / se
     tau2 = tau**2
     pi_half = z * np.sqrt(se**2 + tau2)
@@ -167,9 +176,30 @@ def fit_glmm(events: ArrayLike, totals: ArrayLike) -> PoolResult:
         weights=percent_weights(weights),
         notes=(
             f"Binomial-normal model fitted by maximum likelihood with {QUADRATURE_POINTS}-point "
-            f"adaptive Gauss-Hermite quadrature; log-likelihood {loglik:.4f}.",
+            f"adaptive Gauss-Hermite quadrature; marginal log-likelihood {loglik:.4f}.",
         ),
+        loglik=reported,
+        aic=-2 * reported + 2 * _PARAMETERS,
+        bic=-2 * reported + _PARAMETERS * float(np.log(k)),
+        level=level,
     )
+
+
+def _refuse_unfittable(x: np.ndarray, n: np.ndarray) -> None:
+    """AnalysisError where the model has no finite maximum likelihood estimate."""
+    if x.size < 2:
+        raise AnalysisError("the GLMM needs at least two studies to estimate heterogeneity")
+    if x.sum() == 0 or x.sum() == n.sum():
+        raise AnalysisError(
+            "the GLMM cannot be fitted: every study has 0% (or every study 100%) events, so the "
+            "pooled logit is infinite; use measure PFT or PAS with another method"
+        )
+    if np.all((x == 0) | (x == n)):
+        raise AnalysisError(
+            "the GLMM has no finite maximum: every study has 0% or 100% events, so the "
+            "likelihood keeps rising as the between-study variance grows; use measure PFT or "
+            "PAS with another method"
+        )
 
 
 def _log_binomial_saturated(x: np.ndarray, n: np.ndarray) -> float:

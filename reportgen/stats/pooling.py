@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import chdtrc, ndtr, ndtri, stdtr, stdtrit
+from scipy.special import chdtrc, ndtr, stdtr
 
 from reportgen.errors import AnalysisError
 from reportgen.stats.display import Table, short, table
 from reportgen.stats.fitstats import fit_statistics
 from reportgen.stats.frozen import FloatArray, FrozenResult, plain, readonly_array, readonly_new
+from reportgen.stats.levels import DEFAULT_LEVEL, check_level, critical_value
 from reportgen.stats.measures import ESTIMATORS, TESTS
 from reportgen.stats.tau2 import Buffers, estimate_tau2, q_profile_interval
 from reportgen.stats.vectors import inner
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 METHODS = ESTIMATORS
 # TESTS: re-exported from the registry.
-CONFIDENCE_LEVEL = 0.95
+CONFIDENCE_LEVEL = DEFAULT_LEVEL / 100  # the default level as a proportion (0.95)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class PoolResult(FrozenResult):
     percent), ``h2`` and ``q_p`` are None when k = 1, where heterogeneity cannot be estimated.
     ``df`` is the t distribution's degrees of freedom under Knapp-Hartung, else None.
     ``weights`` are percentages summing to 100, in input order. ``tau2_ci_*`` and ``i2_ci_*``
-    are Q-profile 95% confidence bounds (None when k = 1), computed on first use.
+    are Q-profile confidence bounds (None when k = 1), computed on first use. Every interval is
+    at ``level`` percent (default 95).
 
     Immutable: fields cannot be assigned, and the arrays it holds (``weights`` and the data of
     the Q-profile interval) are private read-only copies, so changing the arrays given to
@@ -89,6 +91,7 @@ class PoolResult(FrozenResult):
     bic: float | None = None
     tau2_se: float | None = None
     mh: MHTests | None = None  # Mantel-Haenszel odds ratios only
+    level: float = DEFAULT_LEVEL  # of the CI, PI and the Q-profile intervals, in percent
     # (y, v, tau2, typical variance): what the Q-profile interval needs, computed on first use.
     _profile_data: tuple[FloatArray, FloatArray, float, float] | None = field(
         default=None, repr=False, compare=False
@@ -107,7 +110,7 @@ class PoolResult(FrozenResult):
         if self._profile_data is None:
             return None
         y, v, tau2, typical_variance = self._profile_data
-        lower, upper = q_profile_interval(y, v, tau2, CONFIDENCE_LEVEL)
+        lower, upper = q_profile_interval(y, v, tau2, self.level / 100)
         return (
             lower,
             upper,
@@ -165,6 +168,7 @@ class PoolResult(FrozenResult):
             "bic": plain(self.bic),
             "tau2_se": plain(self.tau2_se),
             "mh": plain(self.mh),
+            "level": self.level,
         }
 
     def __repr__(self) -> str:
@@ -199,8 +203,8 @@ class PoolResult(FrozenResult):
 
     def summary(self) -> pd.DataFrame:
         """A tidy DataFrame: one row per quantity, with columns ``value``, ``lower`` and
-        ``upper`` (the 95% CI of the estimate, tau2 and I2; the prediction interval on the row
-        ``prediction``). Missing values are NaN; ``attrs`` holds ``method`` and ``test``."""
+        ``upper`` (the CI at ``level`` of the estimate, tau2 and I2; the prediction interval on
+        the row ``prediction``). Missing values are NaN; ``attrs`` holds ``method`` and ``test``."""
         frame = self._table().frame()
         frame.attrs.update(method=self.method, test=self.test)
         return frame
@@ -209,13 +213,21 @@ class PoolResult(FrozenResult):
         return self._table().html(f"PoolResult(k={self.k}, method={self.method}, test={self.test})")
 
 
-def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") -> PoolResult:
+def pool(
+    yi: ArrayLike,
+    vi: ArrayLike,
+    method: str = "REML",
+    test: str = "z",
+    level: float = DEFAULT_LEVEL,
+) -> PoolResult:
     """Pool effect sizes ``yi`` with sampling variances ``vi`` (as ``metafor::rma``).
 
     ``method``: "FE" (fixed/common effect) or a tau2 estimator: "DL", "REML", "ML", "PM", "HS",
     "SJ", "HE", "EB".
     ``test``: "z" (normal) or "knha" (Knapp-Hartung: variance scaled by the weighted residual
     mean square, without truncation, and a t distribution with k - 1 df).
+    ``level``: the confidence level in percent (metafor's ``level``), for the CI, the prediction
+    interval and the Q-profile intervals of tau2 and I2.
 
     Edge cases: tau2 is floored at 0; with k = 1 the study's own estimate is returned with a z
     interval, tau2 is taken as 0 for the fit and heterogeneity is reported as not estimable; the
@@ -223,9 +235,10 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
     value as the CI (metafor's default), so it equals the CI for a fixed-effect model.
     """
     y, v = _checked_inputs(yi, vi, method, test)
+    level = check_level(level)
     k = y.size
     if k == 1:
-        return _single_study(y[0], v[0], method, test)
+        return _single_study(y[0], v[0], method, test, level)
 
     buffers = Buffers.for_size(k)
     w0 = buffers.weights(v, 0.0)
@@ -240,7 +253,7 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
     w = buffers.weights(v, tau2)
     sw = w.sum()
     estimate = float(inner(w, y) / sw)
-    variance, df, crit = _variance_and_critical_value(y, w, estimate, 1 / sw, test, buffers)
+    variance, df, crit = _variance_and_critical_value(y, w, estimate, 1 / sw, test, buffers, level)
     se = float(np.sqrt(variance))
     statistic = estimate / se if se > 0 else float(np.copysign(np.inf, estimate))
     if df is None:
@@ -277,6 +290,7 @@ def pool(yi: ArrayLike, vi: ArrayLike, method: str = "REML", test: str = "z") ->
         aic=fit.aic,
         bic=fit.bic,
         tau2_se=fit.tau2_se,
+        level=level,
         _profile_data=(y, v, float(tau2), float(typical_variance)),
     )
 
@@ -302,7 +316,13 @@ def _checked_inputs(
 
 
 def _variance_and_critical_value(
-    y: FloatArray, w: FloatArray, estimate: float, variance: float, test: str, buffers: Buffers
+    y: FloatArray,
+    w: FloatArray,
+    estimate: float,
+    variance: float,
+    test: str,
+    buffers: Buffers,
+    level: float = DEFAULT_LEVEL,
 ) -> tuple[float, float | None, float]:
     """The estimate's variance, the t distribution's df (None for z) and the critical value.
 
@@ -310,13 +330,13 @@ def _variance_and_critical_value(
     sets the scale to 0 when the residuals vanish, rather than dividing noise.
     """
     if test != "knha":
-        return variance, None, float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
+        return variance, None, critical_value(level)
     k = y.size
     residual = np.subtract(y, estimate, out=buffers.residual)
     rss = float(inner(np.multiply(w, residual, out=buffers.weighted), residual))
     scale = rss / (k - 1) if rss > np.finfo(float).eps else 0.0
     df = float(k - 1)
-    return variance * scale, df, float(stdtrit(df, 1 - (1 - CONFIDENCE_LEVEL) / 2))
+    return variance * scale, df, critical_value(level, df)
 
 
 def _i2_h2(
@@ -335,8 +355,10 @@ def percent_weights(weights: FloatArray) -> FloatArray:
     return readonly_new(percent)
 
 
-def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:
-    crit = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
+def _single_study(
+    y: float, v: float, method: str, test: str, level: float = DEFAULT_LEVEL
+) -> PoolResult:
+    crit = critical_value(level)
     se = float(np.sqrt(v))
     statistic = float(y / se)
     notes = ["Only one study: its own result is shown and heterogeneity cannot be estimated."]
@@ -363,4 +385,5 @@ def _single_study(y: float, v: float, method: str, test: str) -> PoolResult:
         q_p=None,
         weights=percent_weights(np.array([1.0])),
         notes=tuple(notes),
+        level=level,
     )

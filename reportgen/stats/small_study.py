@@ -19,6 +19,7 @@ from scipy.special import stdtr
 
 from reportgen.stats.frozen import FrozenResult
 from reportgen.stats.kendall import kendall_test
+from reportgen.stats.levels import DEFAULT_LEVEL
 from reportgen.stats.metareg import regression_slope
 from reportgen.stats.pooling import PoolResult, pool
 
@@ -83,11 +84,14 @@ def begg_test(yi: ArrayLike, vi: ArrayLike) -> TestResult:
     return TestResult(tau, p_value)
 
 
-def trim_and_fill(yi: ArrayLike, vi: ArrayLike, method: str, test: str = "z") -> TrimFill:
+def trim_and_fill(
+    yi: ArrayLike, vi: ArrayLike, method: str, test: str = "z", level: float = DEFAULT_LEVEL
+) -> TrimFill:
     """Trim and fill (L0) as ``metafor::trimfill`` on a model fitted with ``method`` and
     ``test``. As metafor: when no study is imputed (k0 = 0) the result is the original model,
     with its own test (Knapp-Hartung stays); when studies are imputed the filled data are refitted
-    with the default z-test (metafor passes no test to that refit)."""
+    with the default z-test (metafor passes no test to that refit). The intervals are at
+    ``level`` percent (metafor's trimfill keeps the model's level)."""
     y_all = np.asarray(yi, dtype=float)
     v_all = np.asarray(vi, dtype=float)
     side = "right" if regression_slope(y_all, v_all, np.sqrt(v_all), method) < 0 else "left"
@@ -110,12 +114,15 @@ def trim_and_fill(yi: ArrayLike, vi: ArrayLike, method: str, test: str = "z") ->
         sr = signed[signed > 0].sum()
         k0 = max(0, int(_round_half_even((4 * sr - k * (k + 1)) / (2 * k - 1))))
     if k0 == 0:
-        return TrimFill(0, side, pool(y_all, v_all, method=method, test=test), (), ())
+        return TrimFill(0, side, pool(y_all, v_all, method=method, test=test, level=level), (), ())
     mirrored = 2 * beta - y[k - k0 :]
     filled_yi = -mirrored if side == "right" else mirrored
     filled_vi = v[k - k0 :]
     model = pool(
-        np.concatenate([y_all, filled_yi]), np.concatenate([v_all, filled_vi]), method=method
+        np.concatenate([y_all, filled_yi]),
+        np.concatenate([v_all, filled_vi]),
+        method=method,
+        level=level,
     )
     return TrimFill(k0, side, model, tuple(filled_yi.tolist()), tuple(filled_vi.tolist()))
 

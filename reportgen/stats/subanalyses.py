@@ -22,6 +22,7 @@ from reportgen.stats.effects import DEFAULT_ZERO_CELLS, ZeroCells
 from reportgen.stats.effects.binary import double_zero
 from reportgen.stats.fitting import DEFAULT_OPTIONS, FitOptions, NaturalScale, fit_table
 from reportgen.stats.frozen import FrozenResult
+from reportgen.stats.levels import DEFAULT_LEVEL
 from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult, pool
 
@@ -89,14 +90,20 @@ def not_estimable_model(k: int, method: str, test: str) -> PoolResult:
 
 
 def fit_options(outcome: Outcome) -> FitOptions:
-    """The outcome's zero-cell options and MH ``correct`` (binary and proportion outcomes)."""
+    """The outcome's zero-cell options and MH ``correct`` (binary and proportion outcomes), its
+    confidence ``level`` and the level of CIs entered for a generic outcome."""
     options = getattr(outcome, "zero_cells", None)
     zero_cells = (
         DEFAULT_ZERO_CELLS
         if options is None
         else ZeroCells(options.add, options.to, options.drop00)
     )
-    return FitOptions(zero_cells, bool(getattr(outcome, "correct", True)))
+    return FitOptions(
+        zero_cells,
+        bool(getattr(outcome, "correct", True)),
+        float(outcome.level),
+        float(getattr(outcome, "entered_level", DEFAULT_LEVEL)),
+    )
 
 
 def without_double_zeros(
@@ -185,18 +192,32 @@ def subgroups(config: ReportConfig, outcome: Outcome, table: OutcomeTable) -> Su
     )
 
 
+def single_study_groups(result: Subgroups) -> tuple[str, ...]:
+    """The fitted subgroups of one study, when there is a test for subgroup differences: their
+    variance has no between-study part, so the test is anti-conservative (too small a p)."""
+    if result.q_between_df == 0:
+        return ()
+    return tuple(g.label for g in result.groups if g.estimable and g.k == 1)
+
+
+def knha_in_chi_square(result: Subgroups, test: str) -> bool:
+    """Whether the test for subgroup differences compares Knapp-Hartung SEs with a chi-square
+    distribution (anti-conservative; a meta-regression with a common tau2 is the alternative)."""
+    return test == "knha" and result.q_between_df > 0
+
+
 def subgroup_notes(result: Subgroups, test: str) -> list[str]:
     """Why a test for subgroup differences may be anti-conservative (the numbers are kept)."""
     notes = []
-    single = [g.label for g in result.groups if g.estimable and g.k == 1]
-    if single and result.q_between_df > 0:
+    single = single_study_groups(result)
+    if single:
         names = ", ".join(f"'{label}'" for label in single)
         notes.append(
             f"Test for subgroup differences: subgroup {names} has a single study, whose "
             "variance has no between-study component; the test is anti-conservative (its "
             "p-value is too small)."
         )
-    if test == "knha" and result.q_between_df > 0:
+    if knha_in_chi_square(result, test):
         notes.append(
             "Test for subgroup differences: the subgroup estimates carry Knapp-Hartung standard "
             "errors but are compared with a chi-square test; the test is anti-conservative. A "

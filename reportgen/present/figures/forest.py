@@ -37,6 +37,7 @@ from reportgen.present.format import (
     SHORT_METHOD_NAMES,
     effect_value,
     heterogeneity_line,
+    level_label,
     number,
 )
 from reportgen.stats.analysis import OutcomeResult
@@ -113,7 +114,7 @@ def forest_plot_svg(result: OutcomeResult, part: ForestPart | None = None) -> st
         FigureCanvasSVG(figure)
         panels = _panels(figure, height, len(headers), result.outcome.measure, low, high, extra)
         panels.left.set_ylim(*y_limits)
-        _draw_headers(panels, headers, layout.top + 0.9)
+        _draw_headers(panels, headers, layout.top + 0.9, result.model.level)
         _draw_studies(panels, result, layout, cells)
         if result.subgroups is not None:
             _draw_subgroups(panels, result, layout)
@@ -175,14 +176,14 @@ def _panels(
     return _Panels(left, plot, right, column_x, measure, low, high)
 
 
-def _draw_headers(panels: _Panels, headers: list[str], y: float) -> None:
+def _draw_headers(panels: _Panels, headers: list[str], y: float, level: float = 95) -> None:
     left, right = panels.left, panels.right
     left.text(0.0, y, "Study", weight="bold", va="center")
     for x, header in zip(panels.column_x, headers, strict=False):
         left.text(x, y, header, weight="bold", va="center", ha="right")
     right.text(0.02, y, "Weight", weight="bold", va="center")
     short = MEASURES[panels.measure].short
-    right.text(1.0, y, f"{short} [95% CI]", weight="bold", va="center", ha="right")
+    right.text(1.0, y, f"{short} [{level_label(level)} CI]", weight="bold", va="center", ha="right")
 
 
 def _draw_studies(
@@ -282,13 +283,15 @@ def _draw_pooled(panels: _Panels, result: OutcomeResult, y: float, pooled_cells:
 
 
 def _draw_prediction(panels: _Panels, result: OutcomeResult, y: float) -> None:
-    """The 95% prediction interval: a thick bar with end ticks, in its own row."""
+    """The prediction interval (at the model's level): a thick bar with end ticks, in its own
+    row."""
     pooled, measure = result.pooled, panels.measure
     pi = (panels.clip(pooled.pi_lower), panels.clip(pooled.pi_upper))
     panels.plot.plot(pi, [y, y], color=INK, linewidth=2.2, solid_capstyle="butt")
     for end in pi:
         panels.plot.plot([end, end], [y - 0.2, y + 0.2], color=INK, linewidth=0.9)
-    panels.left.text(0.0, y, "95% prediction interval", va="center", style="italic")
+    label = f"{level_label(result.model.level)} prediction interval"
+    panels.left.text(0.0, y, label, va="center", style="italic")
     panels.right.text(
         1.0,
         y,

@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
 from reportgen.stats.effects.common import EffectSizes
+from reportgen.stats.levels import DEFAULT_LEVEL, critical_value
 from reportgen.stats.measures import MEASURES, OUTCOME_TYPES
 
 GENERIC_MEASURES = OUTCOME_TYPES["generic"].measures
@@ -17,9 +18,18 @@ Z_975 = float(ndtri(0.975))  # 1.959964: the issue's SE = (log upper - log lower
 
 
 def generic_effects(
-    estimate: ArrayLike, se: ArrayLike, ci_lower: ArrayLike, ci_upper: ArrayLike, measure: str
+    estimate: ArrayLike,
+    se: ArrayLike,
+    ci_lower: ArrayLike,
+    ci_upper: ArrayLike,
+    measure: str,
+    entered_level: float = DEFAULT_LEVEL,
 ) -> EffectSizes:
-    """(yi, vi) from per-study estimates with either ``se`` or a 95% CI (NaN where absent).
+    """(yi, vi) from per-study estimates with either ``se`` or a CI (NaN where absent).
+
+    The CIs are read at ``entered_level`` percent (default 95, whatever level the report shows
+    its own intervals at): z_0.975 below becomes the matching normal quantile, e.g. z_0.95 =
+    1.644854 for 90% intervals (Cochrane Handbook 6.3.1).
 
     Ratio measures: yi = log(estimate); SE from the CI is (log upper - log lower) / (2 z_0.975); a
     given SE is taken to be on the log scale, as papers and RevMan report it. Difference measures:
@@ -36,6 +46,7 @@ def generic_effects(
     lower = np.asarray(ci_lower, dtype=float)
     upper = np.asarray(ci_upper, dtype=float)
     yi = to_analysis(est)
-    se_from_ci = (to_analysis(upper) - to_analysis(lower)) / (2 * Z_975)
+    z = Z_975 if entered_level == DEFAULT_LEVEL else critical_value(entered_level)
+    se_from_ci = (to_analysis(upper) - to_analysis(lower)) / (2 * z)
     standard_error = np.where(np.isnan(se), se_from_ci, se)
     return EffectSizes(measure, yi, standard_error**2, np.zeros(yi.shape, dtype=bool))
