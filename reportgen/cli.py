@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
         "output folder (for example after sharded runs, or after a worker was killed).",
     )
     index.add_argument("out", nargs="?", default="output", metavar="OUT", help="output folder")
-    add_commands(commands)
+    add_commands(commands, _formats)
     for command in (build, watch, validate):
         command.add_argument(
             "--data-root",

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 EXIT_OK = 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the desk's subcommands to the ``reportgen`` parser's subcommands."""
+def add_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    formats: Callable[[str], tuple[str, ...]],
+) -> None:
+    """Add the desk's subcommands to the ``reportgen`` parser's subcommands; ``formats``
+    parses a ``--format`` list as ``build`` does."""
     from reportgen.desk.init import KIND_HELP, KINDS
 
     schema = commands.add_parser(
@@ -34,8 +39,34 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     init.add_argument("kind", choices=KINDS, metavar="KIND", help=f"one of {', '.join(KINDS)}")
     init.add_argument("dir", nargs="?", default=".", metavar="DIR", help="folder (default: .)")
 
+    preview = commands.add_parser(
+        "preview",
+        help="build, serve on 127.0.0.1 and reload the browser's page on every change",
+        description="Build the configs, serve the output folder on 127.0.0.1 (a free port "
+        "unless --port is given; the address is printed) and rebuild when a config, a data "
+        "file or a template changes: the page in the browser reloads by itself. A failed "
+        "build shows its messages over the last report that built. Stop with Ctrl-C.",
+    )
+    preview.add_argument(
+        "configs", nargs="*", metavar="CONFIG", help="config files (default: every configs/*.yaml)"
+    )
+    preview.add_argument(
+        "--out", default="output", metavar="DIR", help="output folder (default: output)"
+    )
+    preview.add_argument(
+        "--port", type=int, default=0, metavar="N", help="port (default: a free one)"
+    )
+    preview.add_argument(
+        "--format",
+        dest="formats",
+        type=formats,
+        default=("html", "json"),
+        metavar="LIST",
+        help="formats to build (default: html,json)",
+    )
 
-DESK_COMMANDS = ("schema", "init")
+
+DESK_COMMANDS = ("schema", "init", "preview")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,4 +89,16 @@ def run(args: argparse.Namespace) -> int:
         config = folder / CONFIG_NAME
         print(f"next: edit {config}, then reportgen validate {config}")
         return EXIT_OK
+    if args.command == "preview":
+        return _preview(args)
     raise ValueError(f"not a desk command: {args.command}")
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from reportgen.desk.preview import preview
+
+    configs = [Path(c) for c in args.configs] or sorted(Path().glob("configs/*.yaml"))
+    if not configs:
+        print("reportgen preview: no configs given and none in configs/", file=sys.stderr)
+        return 1
+    return preview(configs, Path(args.out), args.formats, args.port)

@@ -52,8 +52,7 @@ def _workbook(view: ReportView) -> bytes:
         values = row.values()
         sheet.append(list(values))
         widths = [
-            max(w, len(str(v)) if v is not None else 0)
-            for w, v in zip(widths, values, strict=True)
+            max(w, len(str(v)) if v is not None else 0) for w, v in zip(widths, values, strict=True)
         ]
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width, WIDEST) + 2
