@@ -64,9 +64,20 @@ def add_commands(
         metavar="LIST",
         help="formats to build (default: html,json)",
     )
+    imports = commands.add_parser(
+        "import",
+        help="make a config and data CSVs from a RevMan export",
+        description="Turn a RevMan 'Data and analyses' CSV export (FORMAT revman) into one "
+        "config per comparison, with its data in data/*.csv, written into --out DIR. Columns "
+        "and outcomes that cannot be imported, and every value to check, are printed and "
+        "listed at the top of each config. Existing files are never overwritten.",
+    )
+    imports.add_argument("format", choices=("revman",), metavar="FORMAT", help="revman")
+    imports.add_argument("file", type=Path, metavar="FILE", help="the exported CSV file")
+    imports.add_argument("--out", type=Path, default=Path(), metavar="DIR", help="default: .")
 
 
-DESK_COMMANDS = ("schema", "init", "preview")
+DESK_COMMANDS = ("schema", "init", "preview", "import")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,6 +102,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "preview":
         return _preview(args)
+    if args.command == "import":
+        from reportgen.desk.importer import import_export, write_import
+
+        imported = import_export(args.format, args.file)
+        for path in write_import(imported, args.out):
+            print(f"{path}: written")
+        for note in imported.notes:
+            print(f"check: {note}", file=sys.stderr)
+        return EXIT_OK
     raise ValueError(f"not a desk command: {args.command}")
 
 
