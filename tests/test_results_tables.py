@@ -147,3 +147,22 @@ def test_the_manifest_and_index_list_the_tables(built):
     assert {"csv", "xlsx"} <= set(manifest["formats"])
     index = (built["first"] / "index.html").read_text(encoding="utf-8")
     assert "results.csv" in index and "results.xlsx" in index
+
+
+@pytest.mark.parametrize("report_id", CONFIGS)
+def test_the_workbook_holds_no_time_of_saving(built, report_id):
+    """openpyxl stamps the time of saving; every stamp must be the report's date instead."""
+    import re
+    import zipfile
+
+    folder = built["first"] / report_id
+    updated = json.loads((folder / "manifest.json").read_text())["report_updated"]
+    year, month, day = (int(part) for part in updated.split("-"))
+    with zipfile.ZipFile(folder / "results.xlsx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(year, month, day, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    stamps = re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core)
+    assert sorted(stamps) == [
+        ("created", f"{updated}T00:00:00Z"),
+        ("modified", f"{updated}T00:00:00Z"),
+    ]
