@@ -65,6 +65,10 @@ def test_served_pages_get_the_script_and_files_on_disk_do_not(tmp_path):
         assert json.loads(get(base + STATE_PATH)) == {"version": 1, "errors": [message]}
         with urllib.request.urlopen(f"{base}/", timeout=10) as response:
             assert response.url.endswith("/r/report.html")  # the only report opens
+        (tmp_path / "r" / "results.json").write_text("{}", encoding="utf-8")
+        head = urllib.request.Request(f"{base}/r/results.json", method="HEAD")
+        with urllib.request.urlopen(head, timeout=10) as response:
+            assert response.headers["Content-Length"] == "2" and response.read() == b""
     finally:
         server.shutdown()
         server.server_close()

@@ -172,7 +172,10 @@ class _Handler(SimpleHTTPRequestHandler):
             page = with_script(file.read_bytes(), self.state.current())
             self._send(page, "text/html; charset=utf-8")
             return
-        super().do_GET()
+        if self.command == "HEAD":
+            super().do_HEAD()
+        else:
+            super().do_GET()
 
 
 def start_server(out: Path, state: PreviewState, port: int = 0) -> ThreadingHTTPServer:
