@@ -37,20 +37,17 @@ from reportgen.desk.revman import (
 )
 from reportgen.desk.schema import config_schema, schema_text
 from reportgen.errors import UserError
+from reportgen.stats.measures import OUTCOME_TYPES
 
 FORMATS = ("revman",)
-MEASURES = {
-    "OR": "OR",
+# RevMan's long names of its effect measures; its abbreviations are the registry's own codes.
+MEASURE_NAMES = {
     "ODDS RATIO": "OR",
     "PETO OR": "OR",
     "PETO ODDS RATIO": "OR",
-    "RR": "RR",
     "RISK RATIO": "RR",
-    "RD": "RD",
     "RISK DIFFERENCE": "RD",
-    "MD": "MD",
     "MEAN DIFFERENCE": "MD",
-    "SMD": "SMD",
     "STD. MEAN DIFFERENCE": "SMD",
 }
 EXPERIMENTAL_WORDS = ("experimental", "intervention", "treatment")
@@ -82,6 +79,12 @@ def slug(text: str, fallback: str) -> str:
     """Lower-case letters, digits and single hyphens (a report or outcome id), at most 60."""
     made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
     return made or fallback
+
+
+def _measure(name: str, kind: str | None) -> str | None:
+    """The registry's code of RevMan's measure ``name`` if the outcome type ``kind`` allows it."""
+    code = MEASURE_NAMES.get(name.upper(), name.upper())
+    return code if kind is not None and code in OUTCOME_TYPES[kind].measures else None
 
 
 def _method(outcome: RevManOutcome) -> str:
@@ -127,7 +130,7 @@ def _outcome(
     """The outcome's config entry (its data file written into ``imported``), or None."""
     where = f"outcome {outcome.number} '{outcome.name}' (line {outcome.line})"
     kind = DATA_TYPES.get(outcome.data_type.upper())
-    measure = MEASURES.get(outcome.measure.upper())
+    measure = _measure(outcome.measure, kind)
     if kind is None or measure is None:
         what = f"data type {outcome.data_type!r}" if kind is None else repr(outcome.measure)
         imported.notes.append(f"{where}: not imported: {what} is not supported")
