@@ -74,6 +74,23 @@ def test_served_pages_get_the_script_and_files_on_disk_do_not(tmp_path):
         server.server_close()
 
 
+def test_before_any_report_builds_the_root_page_waits_and_shows_why(tmp_path):
+    state = PreviewState()
+    message = "c.yaml:2: report.title: field required"
+    state.update([Outcome(Path("c.yaml"), FAILED, message)], None)
+    server = start_server(tmp_path, state)
+    try:
+        page = get(f"http://{HOST}:{server.server_address[1]}/").decode("utf-8")
+        assert 'id="reportgen-preview"' in page and "<h1>" in page  # the overlay script
+        assert json.loads(get(f"http://{HOST}:{server.server_address[1]}{STATE_PATH}")) == {
+            "version": 0,
+            "errors": [message],
+        }
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def previewing(tmp_path):
     """``reportgen init binary`` then ``reportgen preview`` on it, through the real entry point;
