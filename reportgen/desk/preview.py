@@ -202,9 +202,12 @@ def preview(
 
     state = PreviewState()
     server = start_server(out, state, port)
-    print(f"preview: http://{HOST}:{server.server_address[1]}/", flush=True)
+    address = f"http://{HOST}:{server.server_address[1]}/"
+    print(f"preview: {address}", flush=True)
     try:
-        return watch(configs, out, formats, log=log, debug=debug, on_rebuild=state.update)
+        return watch(
+            configs, out, formats, log=log, debug=debug, on_rebuild=state.update, where=address
+        )
     finally:
         server.shutdown()
         server.server_close()

@@ -40,9 +40,11 @@ def watch(
     log: Path | None = None,
     debug: bool = False,
     on_rebuild: Callable[[list[Outcome], str | None], None] | None = None,
+    where: str | None = None,
 ) -> int:
     """Build, then rebuild on every change until Ctrl-C. ``on_rebuild`` is told the outcome of
-    each run, or the message of an error that stopped it (``reportgen preview`` listens)."""
+    each run, or the message of an error that stopped it (``reportgen preview`` listens);
+    ``where``: what to tell the user to open (default: the output folder's index page)."""
     from watchfiles import watch as watch_changes
 
     errors = ErrorLog(
@@ -66,7 +68,7 @@ def watch(
     try:
         rebuild()
         print(
-            f"watching {len(configs)} config(s); open {out / 'index.html'}; Ctrl-C stops",
+            f"watching {len(configs)} config(s); open {where or out / 'index.html'}; Ctrl-C stops",
             flush=True,
         )
         while True:
