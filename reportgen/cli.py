@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from reportgen.desk.cli import DESK_COMMANDS, add_commands
 from reportgen.render import FORMATS
 from reportgen.version import __version__
 
@@ -123,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
         "output folder (for example after sharded runs, or after a worker was killed).",
     )
     index.add_argument("out", nargs="?", default="output", metavar="OUT", help="output folder")
+    add_commands(commands, _formats)
     for command in (build, watch, validate):
         command.add_argument(
             "--data-root",
@@ -243,6 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in DESK_COMMANDS:
+        from reportgen.desk.cli import run
+
+        return run(args)
     if args.command == "index":
         from reportgen.publish.index import rebuild_index
 

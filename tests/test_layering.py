@@ -40,6 +40,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("checks", ("reportgen.checks",)),
     ("render", ("reportgen.render",)),
     ("publish", ("reportgen.publish",)),
+    # The editor's desk: schema, init, import and preview use every stage below them.
+    ("desk", ("reportgen.desk",)),
     ("top", ("reportgen", "reportgen.cli", "reportgen.__main__")),
 )
 LAYER_NAMES = tuple(name for name, _ in LAYERS)

@@ -37,9 +37,9 @@ def test_each_outcome_is_interpreted_once(write_config, minimal_config, tmp_path
     calls = []
     original = certainty.certainty_of
 
-    def counting(result, designs):
+    def counting(result, *rest):
         calls.append(result.outcome.id)
-        return original(result, designs)
+        return original(result, *rest)
 
     monkeypatch.setattr("reportgen.interpret.findings.certainty_of", counting)
     build_report(write_config(minimal_config), tmp_path / "out", formats=FORMATS)
@@ -71,8 +71,14 @@ def test_checks_run_for_every_format(write_config, minimal_config, tmp_path):
 
 
 def test_formats_file_names_and_renderers_are_one_table():
-    assert FORMATS == ("html", "pdf", "json")
-    assert OUTPUT_FILES == {"html": "report.html", "pdf": "report.pdf", "json": "results.json"}
+    assert FORMATS == ("html", "pdf", "json", "csv", "xlsx")
+    assert OUTPUT_FILES == {
+        "html": "report.html",
+        "pdf": "report.pdf",
+        "json": "results.json",
+        "csv": "results.csv",
+        "xlsx": "results.xlsx",
+    }
     assert all(RENDERERS[name].filename == OUTPUT_FILES[name] for name in FORMATS)
 
 

@@ -319,7 +319,7 @@ OUTCOME_TYPE_CODES = tuple(OUTCOME_TYPES)
 class ReportConfig(Strict):
     """A whole config file."""
 
-    report: ReportInfo
+    report: ReportInfo = Field(description="What the review is and where it comes from.")
     studies: list[Study] = Field(min_length=1, description="The included studies.")
     outcomes: list[Outcome] = Field(min_length=1, description="The outcomes to pool, in order.")
     text: EditorialText = Field(default_factory=EditorialText, description="Editorial prose.")

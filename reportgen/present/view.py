@@ -19,6 +19,7 @@ from reportgen.present.citations import methods_references
 from reportgen.present.format import count as format_count
 from reportgen.present.glossary import explain_terms, glossary
 from reportgen.present.locale import locale
+from reportgen.present.results_table import ResultsRow, results_rows
 from reportgen.present.risk_of_bias import risk_of_bias_appendix
 from reportgen.present.summary import SummaryView, summary_view
 from reportgen.present.versions import VersionInfo
@@ -72,6 +73,8 @@ class ReportView:
     figures: tuple[tuple[str, str], ...]  # (file stem, SVG), written under figures/
     results_json: str  # the results document, serialised
     sections: tuple[str, ...] = SECTIONS
+    # Every analysis as one table (results.csv, results.xlsx).
+    results_table: tuple[ResultsRow, ...] = ()
 
     def with_checks(self, checks: ChecksView) -> ReportView:
         return replace(self, appendix=replace(self.appendix, checks=checks))
@@ -138,6 +141,7 @@ def build_view(
         },
         figures=tuple(figures.items()),
         results_json=results_json,
+        results_table=results_rows(config, results),
     )
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from reportgen.config.peek import declared_data_files
 from reportgen.errors import InternalError, UserError
 from reportgen.paths import templates_dir
-from reportgen.publish.batch import ERROR_LOG, ErrorLog, run
+from reportgen.publish.batch import ERROR_LOG, ErrorLog, Outcome, run
 from reportgen.publish.incremental import State
 
 RETRY_SECONDS = 1.0  # pause after the watcher itself failed, so that a persistent fault won't spin
@@ -38,7 +39,12 @@ def watch(
     formats: tuple[str, ...],
     log: Path | None = None,
     debug: bool = False,
+    on_rebuild: Callable[[list[Outcome], str | None], None] | None = None,
+    where: str | None = None,
 ) -> int:
+    """Build, then rebuild on every change until Ctrl-C. ``on_rebuild`` is told the outcome of
+    each run, or the message of an error that stopped it (``reportgen preview`` listens);
+    ``where``: what to tell the user to open (default: the output folder's index page)."""
     from watchfiles import watch as watch_changes
 
     errors = ErrorLog(
@@ -49,17 +55,20 @@ def watch(
         print(errors.report(InternalError.wrap("reportgen watch", error)), file=sys.stderr)
 
     def rebuild() -> None:
+        told = on_rebuild or (lambda outcomes, problem: None)
         try:
-            run(configs, out, formats, log=log, debug=debug)
+            told(run(configs, out, formats, log=log, debug=debug), None)
         except UserError as error:  # the output folder cannot be used: say so, keep watching
             print(error, file=sys.stderr, flush=True)
+            told([], str(error))
         except Exception as error:  # a bug outside any one config: report it, keep watching
             report_bug(error)
+            told([], f"internal error (a bug in reportgen): {error}")
 
     try:
         rebuild()
         print(
-            f"watching {len(configs)} config(s); open {out / 'index.html'}; Ctrl-C stops",
+            f"watching {len(configs)} config(s); open {where or out / 'index.html'}; Ctrl-C stops",
             flush=True,
         )
         while True:
