@@ -16,7 +16,12 @@ import pytest
 from reportgen.publish.build import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ["venetoclax-rr-aml", "hyperdynamic-therapy-vasospasm", "bcg-vaccine-tuberculosis"]
+EXAMPLES = [
+    "venetoclax-rr-aml",
+    "hyperdynamic-therapy-vasospasm",
+    "bcg-vaccine-tuberculosis",
+    "asthma-self-management",
+]
 CHROMIUM = (
     os.environ.get("REPORTGEN_CHROMIUM")
     or shutil.which("chromium")

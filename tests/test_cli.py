@@ -27,7 +27,8 @@ def built_examples(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "configs", workdir / "configs")
     result = reportgen("build", cwd=workdir)
     assert result.returncode == 0, result.stderr
-    assert "3 reports: 3 built, 0 unchanged, 0 failed" in result.stdout
+    count = len(list((ROOT / "configs").glob("*.yaml")))
+    assert f"{count} reports: {count} built, 0 unchanged, 0 failed" in result.stdout
     return workdir / "output"
 
 
@@ -112,7 +113,7 @@ def test_validate_reports_ok(tmp_path):
         "validate", *map(str, sorted((ROOT / "configs").glob("*.yaml"))), cwd=tmp_path
     )
     assert result.returncode == 0
-    assert result.stdout.count(": ok") == 3
+    assert result.stdout.count(": ok") == len(list((ROOT / "configs").glob("*.yaml")))
 
 
 def test_bad_config_exits_non_zero_without_traceback(tmp_path, minimal_config):

@@ -19,7 +19,12 @@ from reportgen.publish.build import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
-EXAMPLES = ["venetoclax-rr-aml", "hyperdynamic-therapy-vasospasm", "bcg-vaccine-tuberculosis"]
+EXAMPLES = [
+    "venetoclax-rr-aml",
+    "hyperdynamic-therapy-vasospasm",
+    "bcg-vaccine-tuberculosis",
+    "asthma-self-management",
+]
 SECTIONS = ("brief", "summary", "appendix")
 # Pinned so golden files do not change when a library is upgraded.
 PINNED_PROVENANCE = Provenance("0.0.0-test", "3.x", (("numpy", "x"),))

@@ -17,7 +17,12 @@ from reportgen.present.summary_evidence import mid_sentence, plural_design
 from reportgen.publish.build import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ("bcg-vaccine-tuberculosis", "hyperdynamic-therapy-vasospasm", "venetoclax-rr-aml")
+EXAMPLES = (
+    "bcg-vaccine-tuberculosis",
+    "hyperdynamic-therapy-vasospasm",
+    "venetoclax-rr-aml",
+    "asthma-self-management",
+)
 # A full text page holds about 3,000 characters; a third of a page, about 1,000. Figure pages
 # carry their labels as text, so 900 is the floor for every page but the last.
 MIN_PAGE_CHARACTERS = 900

@@ -262,7 +262,7 @@ def test_protective_hazard_ratio_labelled_survival_reads_as_fewer_deaths():
 def test_mean_difference_in_units_with_the_mid():
     balance = outcome("continuous", "MD", "higher")
     statement = outcome_statement(finding(balance, (1.77, 1.13, 2.41), "high"), "Exercise")
-    assert statement.lead == "Exercise results in little to no difference in balance score."
+    assert statement.lead == "Exercise makes little to no difference to balance score."
     assert statement.detail == (
         "On average, people scored about 1.8 points higher on the Berg Balance Scale (0 to 56) "
         "with the treatment (between 1.1 and 2.4 points higher). The smallest change that "

@@ -80,14 +80,16 @@ def test_outcome_meaning_reads_right_through_the_pipeline(write_config, tmp_path
         "direction",
         "favours",
         "statement",
+        "familiar_scale",
     }
+    assert death["familiar_scale"] is None  # only SMDs with a familiar_scale have one
     assert death["good"] == "lower" and death["event"] == "died"
     assert death["direction"] == "decrease" and death["favours"] == "intervention"
     assert "fewer people died, or that they died later" in death["statement"]
     assert "survival" not in death["statement"].lower()
     assert balance["unit"] == "points" and balance["mid"] == 4
     assert balance["size"] == "trivial" and balance["favours"] == "neither"
-    assert "little to no difference in balance score" in balance["statement"]
+    assert "little to no difference to balance score" in balance["statement"]
 
 
 @pytest.mark.parametrize(

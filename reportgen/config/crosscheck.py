@@ -247,6 +247,11 @@ def _check_meaning(outcome: dict, kind: OutcomeType, here: KeyPath, add) -> None
         )
     if outcome.get("event") is not None and not counts_events and kind.code != "proportion":
         add((*here, "event"), f"event applies to counted events, not to measure {measure}")
+    if measure != "SMD" and outcome.get("familiar_scale") is not None:
+        add(
+            (*here, "familiar_scale"),
+            "familiar_scale applies to standardised mean differences (measure SMD) only",
+        )
     if measure != "MD":
         for key in MEASURED_KEYS:
             if outcome.get(key) is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import Field
 
+from reportgen.config.familiar import FamiliarScale
 from reportgen.config.parts import (
     BaselineRisk,
     BinaryArm,
@@ -208,6 +209,12 @@ class _OutcomeBase(Strict):
         description="*Contract.* Minimal important difference of a mean difference, in the "
         "outcome's unit: the smallest change that matters to people. Sets the sizes of effect "
         "(small = 1, moderate = 2, large = 3 MIDs) unless thresholds are given.",
+    )
+
+    familiar_scale: FamiliarScale | None = Field(
+        None,
+        description="Standardised mean differences: a familiar scale and a typical SD on it, to "
+        "say the effect also in that scale's units (Cochrane Handbook 15.5.3.2).",
     )
 
     def good_direction(self) -> str | None:

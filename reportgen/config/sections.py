@@ -39,6 +39,11 @@ class ReportInfo(Strict):
     source_url: Text | None = Field(
         None, description="Link to the source review (printed, not fetched)."
     )
+    abstract: Text | None = Field(
+        None,
+        description="The source review's abstract, as published: shown collapsed under the "
+        "summary's study details (printed open). Quoted, so not held to the reading checks.",
+    )
     authors: Text | None = Field(None, description="Who prepared this summary.")
     language: Text = Field("en", description="Language of the report, as an IETF tag.")
     reading_grade: Number = Field(

@@ -15,6 +15,7 @@ from reportgen.config.risk_of_bias import Judgement, judgement_table, judgements
 from reportgen.config.schema import ReportConfig
 from reportgen.interpret.absolute import control_risk, treated_risk
 from reportgen.interpret.certainty import Certainty, certainty_of
+from reportgen.interpret.reexpress import Reexpressed, reexpress
 from reportgen.interpret.statements import classify, favoured
 from reportgen.stats.analysis import OutcomeResult, ReportResults
 
@@ -47,6 +48,7 @@ class Finding:
     good: str | None = None  # higher or lower: which direction of the outcome is better
     event: str | None = None  # what a counted outcome counts ("died"), finishing "fewer people"
     favours: str | None = None  # intervention, comparator, neither, uncertain; None single-arm
+    familiar: Reexpressed | None = None  # an SMD on the outcome's familiar scale, when given
 
     @property
     def outcome_id(self) -> str:
@@ -126,4 +128,5 @@ def interpret_outcome(
         good=good,
         event=outcome.counted_event(),
         favours=favours,
+        familiar=reexpress(result),
     )

@@ -32,7 +32,7 @@ from reportgen.present.format import (
     percent,
 )
 from reportgen.present.phrases import certainty_symbol, certainty_word
-from reportgen.present.statements import outcome_statement
+from reportgen.present.statements import familiar_sentences, outcome_statement
 from reportgen.present.versions import VersionInfo
 from reportgen.stats.measures import displayed_measure, measure_info
 
@@ -151,7 +151,12 @@ def _row(finding: Finding, config: ReportConfig, footnote: str, mixed: bool = Fa
         certainty_symbol=certainty_symbol(rating.level),
         certainty_word=certainty_word(rating.level),
         footnote=footnote,
-        statement=outcome_statement(finding, config.report.intervention).lead,
+        statement=" ".join(
+            [
+                outcome_statement(finding, config.report.intervention).lead,
+                *familiar_sentences(finding)[:1],
+            ]
+        ),
     )
 
 

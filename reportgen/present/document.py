@@ -148,6 +148,24 @@ def _interpretation(finding: Finding, statement: str) -> dict[str, Any]:
         "direction": None if finding.is_rate else finding.direction,
         "favours": finding.favours,
         "statement": statement,
+        "familiar_scale": _familiar(finding),
+    }
+
+
+def _familiar(finding: Finding) -> dict[str, Any] | None:
+    """An SMD re-expressed on the outcome's familiar scale (SMD x SD, Cochrane Handbook
+    15.5.3.2): the scale, unit, SD and its source, and the estimate and CI in that unit."""
+    familiar = finding.familiar
+    if familiar is None:
+        return None
+    return {
+        "name": familiar.name,
+        "unit": familiar.unit,
+        "sd": familiar.sd,
+        "source": familiar.source,
+        "estimate": familiar.estimate,
+        "ci_lower": familiar.ci_lower,
+        "ci_upper": familiar.ci_upper,
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from reportgen.config.related import RelatedReport
 from reportgen.config.schema import EditorialText, ReportConfig
 from reportgen.interpret.findings import Finding, Findings
 from reportgen.present.figures.icons import icon_array_svg
@@ -49,6 +50,14 @@ class Question:
 
 
 @dataclass(frozen=True)
+class RelatedLink:
+    """A link to another report of the same output folder (a relative URL and its title)."""
+
+    href: str
+    title: Prose
+
+
+@dataclass(frozen=True)
 class SummaryView:
     """Every text of the patient summary, fields in the order the page shows them (after
     Cochrane's plain-language summary template, 2021). Empty fields are sections not shown."""
@@ -70,10 +79,13 @@ class SummaryView:
     what_it_means: Prose | None
     up_to_date: tuple[Prose, ...]
     earlier_evidence: Prose | None
+    related_intro: Prose | None  # introduces the related reports, when there are any
+    related: tuple[RelatedLink, ...]
     faq: tuple[Question, ...]
     study_details: tuple[tuple[Prose, Prose], ...]
     source: Prose | None  # the source review's citation
     source_url: str | None
+    abstract: Prose | None = None  # the source review's abstract, quoted (not checked prose)
 
 
 def summary_view(
@@ -84,9 +96,10 @@ def summary_view(
     changes: tuple[str, ...],
     version: tuple[str | None, str | None, str | None],
     words: Locale,
+    related: tuple[RelatedReport, ...] = (),
 ) -> SummaryView:
-    """The summary of ``findings`` in the words of ``words``; ``text`` is the editor's prose
-    with placeholders filled; ``version`` is (this version, its date, the previous version)."""
+    """The summary of ``findings`` in ``words``; ``text``: the editor's prose, placeholders
+    filled; ``version``: (this, its date, the previous); ``related``: config.related."""
     report = config.report
     certainty, reasons = certainty_sentences(findings.outcomes, words)
     index = {f.outcome_id: i for i, f in enumerate(findings)}
@@ -139,6 +152,8 @@ def summary_view(
         what_it_means=_editorial(text.what_it_means, "what_it_means"),
         up_to_date=_up_to_date(config, version, words),
         earlier_evidence=_editorial(text.earlier_evidence, "earlier_evidence"),
+        related_intro=Prose(words.text("summary.related"), glossable=False) if related else None,
+        related=tuple(_related_link(report) for report in related),
         faq=tuple(
             Question(
                 Prose(item.question, EDITORIAL, ("text", "faq", i, "question"), glossable=False),
@@ -146,15 +161,26 @@ def summary_view(
             )
             for i, item in enumerate(text.faq)
         ),
-        study_details=tuple(
-            (Prose(name, glossable=False, prose=False), Prose(value, glossable=False, prose=False))
-            for name, value in _study_details(config, results, words)
-        ),
+        study_details=_study_details(config, results, words),
         source=Prose(report.source, STRUCTURED, glossable=False, prose=False)
         if report.source
         else None,
         source_url=report.source_url,
+        abstract=_quoted(report.abstract, ("report", "abstract")),
     )
+
+
+def _related_link(report: RelatedReport) -> RelatedLink:
+    """A relative link to a sibling report folder (``../<id>/report.html``): ids are slugs,
+    checked by the schema, so the URL needs no escaping beyond the template's."""
+    title = Prose(report.title, STRUCTURED, glossable=False, prose=False)
+    return RelatedLink(f"../{report.id}/report.html", title)
+
+
+def _quoted(value: str | None, key: tuple[str, ...]) -> Prose | None:
+    """Text quoted from the source as written (its abstract): shown, not held to the reading
+    checks or the glossary; its numbers are the source's own."""
+    return Prose(value, STRUCTURED, key, glossable=False, prose=False) if value else None
 
 
 def _up_to_date(
@@ -185,7 +211,7 @@ def _headline(config: ReportConfig, findings: Findings, words: Locale) -> str:
     """The first main outcome's claim (or its rate, for single-arm data)."""
     first = (findings.main or findings.outcomes)[0]
     if not first.is_rate:
-        return outcome_statement(first, config.report.intervention, words).lead.rstrip(".")
+        return comparative_headline(first, config.report.intervention, words)
     outcome = first.result.outcome
     sentence = f"{words.natural_frequency(first.result.pooled.estimate)} {outcome.plain_label}"
     if config.report.intervention:
@@ -195,6 +221,32 @@ def _headline(config: ReportConfig, findings: Findings, words: Locale) -> str:
             sentence=sentence,
         )
     return capitalise(sentence)
+
+
+def comparative_headline(finding: Finding, intervention: str | None, words: Locale) -> str:
+    """'Self-management education and days off work or school: probably little to no
+    difference': the topic and a short verdict from the side the effect favours and the
+    certainty, so the headline does not repeat the finding's sentence word for word."""
+    table = words.section("summary")["headline"]
+    named = intervention or words.text("statements.default_intervention")
+    outcome = finding.result.outcome
+    if outcome.counts_events():
+        topic = table["topic_events"].format(
+            intervention=named, event=finding.event or outcome.plain_label
+        )
+    else:
+        topic = table["topic_measured"].format(intervention=named, outcome=outcome.plain_label)
+    verdicts = table["verdicts"]
+    level = finding.certainty.level
+    favours = finding.favours or "uncertain"
+    if level == "very_low":
+        verdict = verdicts["very_low"]
+    elif favours == "uncertain":
+        verdict = verdicts["uncertain"]
+    else:
+        degree = table["degrees"].get(favours, {}).get(finding.size, "")
+        verdict = verdicts[favours][level].format(degree=degree)
+    return capitalise(table["sentence"].format(topic=topic, verdict=verdict))
 
 
 def _reading_note(findings: tuple[Finding, ...], words: Locale) -> Prose | None:
@@ -231,7 +283,7 @@ def _icon_arrays(finding: Finding, words: Locale) -> tuple[IconArray, ...]:
     arrays = []
     plain_label = finding.result.outcome.plain_label
     for caption, filled in _icon_counts(finding, words):
-        alt = words.text("summary.icon_alt", count=filled, plain_label=plain_label)
+        alt = words.text("summary.icon_alt", count=filled, plain_label=finding.event or plain_label)
         alt = f"{caption}: {alt}" if caption else capitalise(alt)
         svg = icon_array_svg(filled, 100, alt)
         src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
@@ -277,6 +329,16 @@ def _finding_view(
 
 
 def _study_details(
+    config: ReportConfig, results: ReportResults, words: Locale
+) -> tuple[tuple[Prose, Prose], ...]:
+    """The study details box: (name, value) rows, labels rather than running text."""
+    return tuple(
+        (Prose(name, glossable=False, prose=False), Prose(value, glossable=False, prose=False))
+        for name, value in _detail_rows(config, results, words)
+    )
+
+
+def _detail_rows(
     config: ReportConfig, results: ReportResults, words: Locale
 ) -> list[tuple[str, str]]:
     report = config.report

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from reportgen.config.load import LoadedConfig
+from reportgen.config.related import related_reports
 from reportgen.config.schema import EditorialText, ReportConfig
 from reportgen.interpret.findings import Findings
 from reportgen.present.appendix import methods_paragraphs, outcome_appendix, software_sentence
@@ -110,6 +111,7 @@ def build_view(
             else (None, None, None)
         ),
         words,
+        related_reports(loaded.path),
     )
     return ReportView(
         lang="en",  # the brief and the appendix; the summary section carries its own

@@ -296,16 +296,21 @@ def _render(view: ReportView, formats: tuple[str, ...], timer: StageTimer) -> di
 
 
 def _digest(loaded: LoadedConfig) -> str:
+    from reportgen.config.related import related_digest
     from reportgen.paths import templates_dir
 
     return inputs_digest(
-        loaded.sha256, source_hashes(loaded.sources), templates_sha256(templates_dir())
+        loaded.sha256,
+        source_hashes(loaded.sources),
+        templates_sha256(templates_dir()),
+        related_digest(loaded.path),
     )
 
 
 def _manifest(loaded: LoadedConfig, formats: tuple[str, ...], version: VersionInfo) -> bytes:
     """manifest.json: the digests of every input and the formats built (for skipping), and the
     title, version and date the index page lists."""
+    from reportgen.config.related import related_digest
     from reportgen.paths import templates_dir
 
     document = manifest(
@@ -317,6 +322,7 @@ def _manifest(loaded: LoadedConfig, formats: tuple[str, ...], version: VersionIn
         version.version,
         loaded.config.report.title,
         version.updated,
+        related_digest(loaded.path),
     )
     return (json.dumps(document, indent=2) + "\n").encode("utf-8")
 

@@ -51,17 +51,21 @@ def templates_sha256(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(config_sha256: str, sources: dict[str, str], templates: str) -> str:
-    """The digest that decides whether a report is up to date."""
-    payload = json.dumps(
-        {
-            "config": config_sha256,
-            "sources": sources,
-            "templates": templates,
-            "reportgen": __version__,
-        },
-        sort_keys=True,
-    )
+def inputs_digest(
+    config_sha256: str, sources: dict[str, str], templates: str, related: str = ""
+) -> str:
+    """The digest that decides whether a report is up to date. ``related``: the digest of its
+    related reports (``config.related.related_digest``; "" for none, which leaves the digest
+    as it was before related reports existed)."""
+    inputs = {
+        "config": config_sha256,
+        "sources": sources,
+        "templates": templates,
+        "reportgen": __version__,
+    }
+    if related:
+        inputs["related"] = related
+    payload = json.dumps(inputs, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -74,6 +78,7 @@ def manifest(
     version: str,
     title: str | None = None,
     updated: str | None = None,
+    related: str = "",
 ) -> dict:
     """The manifest of a report folder: what made it (skipping) and what the index lists."""
     return {
@@ -87,7 +92,7 @@ def manifest(
             "sources": [{"path": path, "sha256": sha} for path, sha in sorted(sources.items())],
             "templates_sha256": templates,
         },
-        "digest": inputs_digest(config_sha256, sources, templates),
+        "digest": inputs_digest(config_sha256, sources, templates, related),
         "formats": sorted(formats),
     }
 
@@ -173,8 +178,10 @@ def is_unchanged(
         recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    from reportgen.config.related import related_digest
+
     if not isinstance(recorded, dict) or recorded.get("digest") != inputs_digest(
-        config_sha, sources, templates
+        config_sha, sources, templates, related_digest(config)
     ):
         return False
     return all((folder / OUTPUT_FILES[f]).exists() for f in formats)
