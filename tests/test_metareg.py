@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from metafor_reference import ABSOLUTE_FLOOR, load_reference, tolerance_for
+
 from reportgen.errors import AnalysisError
 from reportgen.stats.moderators import INTERCEPT, design_matrix
 from reportgen.stats.regression import meta_regression
