@@ -21,23 +21,12 @@ from typing import Literal
 
 import numpy as np
 
+from reportgen.config.regression import is_continuous, level_name
 from reportgen.errors import AnalysisError
 from reportgen.stats.frozen import FloatArray, FrozenResult, readonly_array
 
 INTERCEPT = "intrcpt"
 Value = str | int | float | bool
-
-
-def is_continuous(values: Sequence[object]) -> bool:
-    """Whether every value is a number (true/false count as categories, not numbers)."""
-    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-
-
-def level_name(value: object) -> str:
-    """How a categorical value is named: text as it is, true/false in lower case."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _level_key(value: object) -> tuple[int, str]:
