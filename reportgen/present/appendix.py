@@ -10,6 +10,7 @@ import base64
 from typing import Any
 
 from reportgen.interpret.findings import Finding
+from reportgen.present.appendix_regression import regression_sections
 from reportgen.present.format import (
     MEASURES,
     METHOD_NAMES,
@@ -238,6 +239,7 @@ def outcome_appendix(
         "leave_one_out": _sub_rows(result.leave_one_out, measure, labels),
         "sensitivity": _sub_rows(result.sensitivity, measure),
         "small_study": _small_study(result, figures, unit),
+        "meta_regression": regression_sections(result, figures),
         "certainty": certainty,
         "certainty_suggestion": suggestion,
     }

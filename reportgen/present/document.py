@@ -17,6 +17,7 @@ from reportgen.present.statements import outcome_statement, phrase_table
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import ReportResults, SubResult
 from reportgen.stats.fitting import NaturalScale
+from reportgen.stats.frozen import plain
 from reportgen.stats.measures import MEASURES
 from reportgen.stats.pooling import PoolResult
 from reportgen.stats.regression_analysis import MetaRegression
@@ -250,7 +251,7 @@ def _regression(regression: MetaRegression, measure: str) -> dict[str, Any]:
         "i2": model.i2,
         "h2": model.h2,
         "predictions": [
-            {**natural.to_dict(), "model": prediction.to_dict()}
+            {**plain(natural), "model": plain(prediction)}
             for natural, prediction in zip(regression.natural, regression.predictions, strict=True)
         ],
     }
