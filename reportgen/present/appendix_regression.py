@@ -155,12 +155,10 @@ def regression_sections(result: OutcomeResult, figures: dict[str, str]) -> list[
     for index, regression in enumerate(result.meta_regression):
         model = regression.model
         moderators = join_words([_moderator_text(m) for m in regression.design.moderators])
-        kind = "fixed-effect" if model.method == "FE" else "random-effects (mixed-effects)"
-        method = METHOD_NAMES.get(model.method, model.method)
         intro = (
-            f"The {MEASURES[measure].name} of {model.k} studies was regressed on {moderators} "
-            f"with a {kind} meta-regression ({method}; {TEST_NAMES[model.test]}; metafor's "
-            f"rma with mods)."
+            f"The {MEASURES[measure].name} of {model.k} studies was regressed on {moderators}: "
+            f"a meta-regression with the {METHOD_NAMES[model.method]}, the moderators as fixed "
+            f"effects, and the {TEST_NAMES[model.test]} (as metafor's rma with mods)."
         )
         sentences = [
             _coefficient_sentence(c, measure, model.df)
