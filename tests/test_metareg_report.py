@@ -117,3 +117,34 @@ def test_no_bubble_for_a_categorical_moderator(bcg) -> None:
         {"allocation": level} for level in ("alternate", "random", "systematic")
     ]
     assert draw_bubbles(SimpleNamespace(outcomes=(categorical,))) == {}
+
+
+@pytest.mark.parametrize("measure", ["PLO", "PFT", "PAS", "PLN"])
+def test_proportion_bubble_ticks_are_percentages(measure: str) -> None:
+    from reportgen.config.schema import ReportConfig
+
+    doses = [10, 20, 30, 40, 50, 60]
+    config = ReportConfig.model_validate(
+        {
+            "report": {"id": "x", "title": "X"},
+            "studies": [{"id": f"s{i}", "label": f"S{i}", "dose": d} for i, d in enumerate(doses)],
+            "outcomes": [
+                {
+                    "id": "rate",
+                    "label": "Rate",
+                    "plain_label": "had it",
+                    "role": "harm",
+                    "type": "proportion",
+                    "measure": measure,
+                    "regression": [{"name": "Dose (mg)", "moderators": ["dose"]}],
+                    "data": [
+                        {"study": f"s{i}", "events": e, "total": 50}
+                        for i, e in enumerate([5, 9, 12, 20, 22, 30])
+                    ],
+                }
+            ],
+        }
+    )
+    svg = draw_bubbles(analyse(config))["rate-bubble-1"]
+    assert "Proportion (transformed scale)" in svg
+    assert {"10%", "30%", "50%"} <= set(re.findall(r">\s*([\d.]+%)\s*<", svg))

@@ -23,9 +23,13 @@ from reportgen.present.figures.style import (
 )
 from reportgen.present.format import MEASURES
 from reportgen.stats.analysis import OutcomeResult
+from reportgen.stats.measures import measure_info
 from reportgen.stats.regression_analysis import MetaRegression
 
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+FINE_RATIO_TICKS = (0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2)
+PERCENT_TICKS = (0.1, 0.5, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99, 99.5, 99.9)
+COARSE_PERCENT_TICKS = (0.1, 1, 5, 10, 20, 30, 50, 70, 80, 90, 95, 99, 99.9)
 LINE_POINTS = 101  # where the fitted line and its band are evaluated
 LARGEST_BUBBLE = 420.0  # area (points squared) of the study with the largest weight
 
@@ -57,15 +61,32 @@ def bubble_points(regression: MetaRegression, result: OutcomeResult) -> dict[str
 
 
 def _y_scale(axis, result: OutcomeResult) -> None:
+    """Label the y axis on the scale drawn: ratios are drawn as logs and labelled as ratios
+    (0.1, 0.2, 0.5, 1, ...; finer ratios where the range is narrow); transformed proportions
+    are labelled in percent at round percentages; differences as they are."""
     display = MEASURES[result.outcome.measure]
+    low, high = axis.get_ylim()
     if display.scale == "ratio":
-        low, high = axis.get_ylim()
         ticks = [t for t in RATIO_TICKS if low <= np.log(t) <= high]
         if len(ticks) > 6:
             ticks = [t for t in ticks if t in (0.01, 0.1, 0.5, 1, 2, 10, 100)]
+        if len(ticks) < 3:
+            ticks = [t for t in FINE_RATIO_TICKS if low <= np.log(t) <= high]
         axis.set_yticks([float(np.log(t)) for t in ticks])
         axis.set_yticklabels([f"{t:g}" for t in ticks])
         axis.set_ylabel(f"{display.name.capitalize()} (log scale)")
+    elif display.scale == "proportion" and result.outcome.measure != "PR":
+        measure = measure_info(result.outcome.measure)
+        n = result.back_transform_n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            positions = measure.to_analysis(np.array(PERCENT_TICKS) / 100, n)
+        placed = [(float(y), t) for y, t in zip(positions, PERCENT_TICKS, strict=True)]
+        placed = [(y, t) for y, t in placed if np.isfinite(y) and low <= y <= high]
+        if len(placed) > 8:
+            placed = [(y, t) for y, t in placed if t in COARSE_PERCENT_TICKS]
+        axis.set_yticks([y for y, _ in placed])
+        axis.set_yticklabels([f"{t:g}%" for _, t in placed])
+        axis.set_ylabel("Proportion (transformed scale)")
     else:
         axis.set_ylabel(display.name.capitalize())
 
