@@ -80,8 +80,13 @@ def _hedges(y: np.ndarray, v: np.ndarray, X: np.ndarray) -> float:
     return float((residual_ss - trace_mv) / (k - p))
 
 
-def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> float:
-    """Residual tau2 of ``y ~ X`` by ``method``, as ``rma.uni(yi, vi, mods = ...)``."""
+def regression_tau2(
+    y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, strict: bool = False
+) -> float:
+    """Residual tau2 of ``y ~ X`` by ``method``, as ``rma.uni(yi, vi, mods = ...)``.
+
+    ``strict``: raise ``AnalysisError`` when Fisher scoring (REML, ML, EB) has not converged
+    after metafor's 100 iterations, as metafor does; otherwise the last iterate is used."""
     k: int
     p: int
     k, p = X.shape
@@ -106,7 +111,7 @@ def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) ->
         if _residual_q(y, v, X, upper) > target:  # metafor stops here too ('tau2.max' too low)
             raise AnalysisError(f"Paule-Mandel: tau2 exceeds {upper:g}; try another method")
         return zeroin(lambda t: _residual_q(y, v, X, t) - target, 0.0, upper)
-    tau2 = _fisher_scoring(y, v, X, method, max(0.0, hedges))
+    tau2 = _fisher_scoring(y, v, X, method, max(0.0, hedges), strict)
     # metafor's guard against a local maximum, as in the intercept-only fit.
     if (
         method in ("ML", "REML")
@@ -118,7 +123,9 @@ def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) ->
     return max(0.0, tau2)
 
 
-def _fisher_scoring(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, tau2: float) -> float:
+def _fisher_scoring(
+    y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, tau2: float, strict: bool = False
+) -> float:
     """REML, ML or EB by metafor's Fisher scoring steps, halved to stay at or above 0."""
     k, p = X.shape
     for _ in range(MAX_ITERATIONS):
@@ -135,6 +142,12 @@ def _fisher_scoring(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, ta
         tau2 += step
         if abs(step) <= THRESHOLD:
             break
+    else:
+        if strict:
+            raise AnalysisError(
+                f"the {method} estimate of tau2 did not converge in {MAX_ITERATIONS} "
+                "iterations; try method: DL or PM"
+            )
     return tau2
 
 

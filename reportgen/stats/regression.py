@@ -212,7 +212,7 @@ def meta_regression(
         raise ValueError(f"yi and vi need {k} values, one per row of the design matrix")
     if k <= p:
         raise AnalysisError(f"a meta-regression with {p} coefficients needs more than {p} studies")
-    tau2 = regression_tau2(y, v, X, method)
+    tau2 = regression_tau2(y, v, X, method, strict=True)
     fit = projection(y, X, 1 / (v + tau2))
     covariance = fit.inverse
     df = None
