@@ -73,6 +73,15 @@ def test_appendix_section_in_words_with_alt_text(built: Path) -> None:
     assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="Bubble plot of', page)
 
 
+def test_brief_shows_one_line(built: Path) -> None:
+    page = (built / "report.html").read_text()
+    brief = re.search(r'<section id="brief".*?</section>', page, re.S).group(0)
+    assert (
+        "Tuberculosis cases, meta-regression on latitude: RR \u00d7 0.971 per unit of latitude "
+        "(95% CI 0.958 to 0.985), p &lt; 0.001; the moderators explain 75.6% of \u03c4\u00b2"
+    ) in brief
+
+
 def test_summary_quotes_the_regression_through_placeholders(built: Path) -> None:
     page = (built / "report.html").read_text()
     summary = re.search(r'<section id="summary".*?</section>', page, re.S).group(0)

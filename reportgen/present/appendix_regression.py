@@ -191,3 +191,36 @@ def regression_sections(result: OutcomeResult, figures: dict[str, str]) -> list[
             }
         )
     return sections
+
+
+def brief_lines(result: OutcomeResult) -> list[str]:
+    """One line per meta-regression for the clinician brief's notes: the slope of a single
+    continuous moderator (as a ratio per unit for ratio measures) or the test of moderators,
+    then R2 and the residual I2."""
+    lines = []
+    measure = result.outcome.measure
+    display = MEASURES[measure]
+    for regression in result.meta_regression:
+        model = regression.model
+        if regression.single_continuous():
+            slope = model.coefficients[1]
+            if display.scale == "ratio":
+                value = f"{display.short} \u00d7 {number(math.exp(slope.estimate), 3)}"
+                interval = _ci(math.exp(slope.ci_lower), math.exp(slope.ci_upper), 3)
+            else:
+                value = f"{display.short} {number(slope.estimate, 3)}"
+                interval = _ci(slope.ci_lower, slope.ci_upper, 3)
+            effect = f"{value} per unit of {slope.moderator} ({interval}), {p_value(slope.p_value)}"
+        else:
+            effect = f"test of moderators {p_value(model.qm_p)}"
+        explained = (
+            ""
+            if model.r2 is None
+            else f"; the moderators explain {number(model.r2, 1)}% of \u03c4\u00b2 (R\u00b2)"
+        )
+        lines.append(
+            f"{result.outcome.label}, meta-regression on "
+            f"{join_words(list(regression.moderators))}: {effect}{explained}; residual "
+            f"I\u00b2 {number(model.i2, 1)}%."
+        )
+    return lines

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from reportgen.config.schema import ReportConfig
 from reportgen.interpret.absolute import treated_risk
 from reportgen.interpret.findings import Finding, Findings
+from reportgen.present.appendix_regression import brief_lines
 from reportgen.present.format import (
     MEASURES,
     count,
@@ -264,6 +265,7 @@ def _notes(finding: Finding) -> list[str]:
             f"(test for subgroup differences Q = {number(groups.q_between, 2)}, df = "
             f"{groups.q_between_df}, {p_value(groups.q_between_p)}): {estimates}."
         )
+    notes.extend(brief_lines(result))  # one line per meta-regression
     return notes
 
 
