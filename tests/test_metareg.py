@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from metafor_reference import ABSOLUTE_FLOOR, load_reference, tolerance_for
 
+from reportgen.config.regression import level_name
 from reportgen.errors import AnalysisError
 from reportgen.stats.moderators import INTERCEPT, design_matrix
 from reportgen.stats.regression import meta_regression
@@ -52,6 +53,10 @@ def test_matches_metafor(case: dict) -> None:
         return
     model = _fit(case)
     rtol = tolerance_for(case["method"])
+    for moderator in model.design.moderators:  # R's factor() level order, reference first
+        if moderator.kind == "categorical":
+            expected_levels = case["levels"][moderator.name]
+            assert list(moderator.levels) == [level_name(v) for v in expected_levels]
     assert len(model.coefficients) == len(case["terms"])
     for field in MODEL_FIELDS:
         _close(getattr(model, field), case[field], rtol, field)

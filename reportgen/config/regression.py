@@ -40,6 +40,13 @@ def level_name(value: object) -> str:
     return str(value)
 
 
+def level_sort_key(name: str) -> tuple[str, str]:
+    """Sort key of categorical levels as R's ``sort()``/``factor()`` orders text with ICU
+    collation (the reference R of tests/reference): case-insensitive first, lower case before
+    upper case on a tie ('a', 'A', 'alternate', 'b', 'Random')."""
+    return name.casefold(), name.swapcase()
+
+
 # Keys of `studies:` entries that are not attributes.
 NOT_ATTRIBUTES = ("id", "label", "citation")
 
@@ -125,7 +132,7 @@ def _check_moderators(
         if not numbers and any(is_continuous([v]) for v in values):
             add(at, f"'{name}' mixes numbers and text; use one or the other")
             return None
-        levels = sorted({level_name(v) for v in values})
+        levels = sorted({level_name(v) for v in values}, key=level_sort_key)
         if len(levels) < 2:
             add(
                 at, f"'{name}' is {levels[0]} in every study of this outcome: nothing to regress on"

@@ -2,8 +2,9 @@
 
 A moderator whose values are all numbers (not true/false) is continuous: one column of its
 values. Any other moderator (text or true/false) is categorical and dummy-coded as R's
-``model.matrix`` codes a factor: its levels in sorted order (R's ``factor()`` sorts them; for
-the ASCII ids of configs Python's ``sorted`` gives the same order), the first level the
+``model.matrix`` codes a factor: its levels in sorted order (``level_sort_key``: R's
+``factor()`` order with the ICU collation R uses, letters compared regardless of case and
+lower case first on a tie, e.g. a, A, alternate, b, Random), the first level the
 reference, one 0/1 column per other level. true/false sort as false, true (R's FALSE, TRUE),
 so false is the reference. Column names: ``intrcpt`` (as metafor), the moderator's name for a
 continuous moderator and ``name: level`` for a level of a categorical one.
@@ -21,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from reportgen.config.regression import is_continuous, level_name
+from reportgen.config.regression import is_continuous, level_name, level_sort_key
 from reportgen.errors import AnalysisError
 from reportgen.stats.frozen import FloatArray, FrozenResult, readonly_array
 
@@ -29,9 +30,11 @@ INTERCEPT = "intrcpt"
 Value = str | int | float | bool
 
 
-def _level_key(value: object) -> tuple[int, str]:
-    # false before true (R's FALSE < TRUE); text in sorted order.
-    return (0, "1" if value else "0") if isinstance(value, bool) else (1, str(value))
+def _level_key(value: object) -> tuple[int, str, str]:
+    # false before true (R's FALSE < TRUE); text in R's order.
+    if isinstance(value, bool):
+        return (0, "1" if value else "0", "")
+    return (1, *level_sort_key(str(value)))
 
 
 @dataclass(frozen=True)

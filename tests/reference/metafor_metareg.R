@@ -23,6 +23,12 @@ metareg_sets <- list(
     yi = c(0.10, 0.14, 0.09, 0.16, 0.12, 0.11), vi = c(0.02, 0.03, 0.025, 0.04, 0.03, 0.05),
     moderators = list(dose = c(1, 2, 1, 3, 2, 2), arm = c(TRUE, FALSE, TRUE, FALSE, TRUE, FALSE)),
     note = "tau2 on the 0 boundary (R2 0 or the intercept-only tau2 0); a true/false moderator"),
+  case_levels = list(
+    yi = c(0.42, -0.10, 0.05, 0.61, 0.30, -0.22, 0.12, 0.55, 0.18),
+    vi = c(0.03, 0.05, 0.04, 0.06, 0.02, 0.05, 0.03, 0.07, 0.04),
+    moderators = list(group = c("b", "B", "alternate", "Random", "b", "B", "alternate",
+                                "Random", "b")),
+    note = "levels differing only in case: R's collation order (alternate, b, B, Random)"),
   minimum = list(
     yi = c(-0.5, 0.2, 0.9), vi = c(0.04, 0.05, 0.03),
     moderators = list(dose = c(10, 20, 40)),
@@ -42,6 +48,7 @@ metareg_models <- list(
        predict_at = list(list(weeks = 3, setting = "indiv"))),
   list(set = "homogeneous", mods = c("dose"), predict_at = list(list(dose = 2))),
   list(set = "homogeneous", mods = c("arm"), predict_at = list(list(arm = TRUE))),
+  list(set = "case_levels", mods = c("group"), predict_at = list(list(group = "B"))),
   list(set = "minimum", mods = c("dose"), predict_at = list(list(dose = 30)))
 )
 
@@ -73,7 +80,7 @@ for (spec in metareg_models) {
              pi_upper = if (is.null(p$pi.ub)) p$ci.ub else p$pi.ub)
       })
       metareg_cases[[length(metareg_cases) + 1]] <- c(case, list(
-        terms = rownames(fit$beta),
+        terms = rownames(fit$beta), levels = lapply(frame, function(x) sort(unique(x))),
         coefficients = lapply(seq_along(fit$beta), function(i) list(
           estimate = fit$beta[i], se = fit$se[i], statistic = fit$zval[i], p_value = fit$pval[i],
           ci_lower = fit$ci.lb[i], ci_upper = fit$ci.ub[i])),
