@@ -120,3 +120,22 @@ def test_prediction_needs_known_level() -> None:
     model = meta_regression(np.array([0.1, 0.3, 0.2, 0.5, 0.4]), np.full(5, 0.04), design, "DL")
     with pytest.raises(AnalysisError, match="no level 'd'"):
         model.predict({"g": "d"})
+
+
+def test_public_api_takes_moderators_by_name() -> None:
+    import reportgen
+
+    data = REFERENCE["datasets"]["bcg"]
+    case = next(
+        c
+        for c in CASES
+        if c["set"] == "bcg" and _moderators(c) == ["ablat"] and c["method"] == "REML"
+        if c["test"] == "z"
+    )
+    model = reportgen.meta_regression(
+        data["yi"], data["vi"], {"ablat": data["moderators"]["ablat"]}, "REML", "z"
+    )
+    assert isinstance(model, reportgen.RegressionModel)
+    slope = model.coefficients[1]
+    assert slope.estimate == pytest.approx(case["coefficients"][1]["estimate"], rel=1e-6)
+    assert model.to_dict()["r2"] == pytest.approx(case["r2"], rel=1e-6)

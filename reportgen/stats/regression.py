@@ -26,18 +26,19 @@ Edge cases: k must exceed p (config validation refuses less); tau2 is floored at
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import chdtrc, fdtrc, ndtr, ndtri, stdtr, stdtrit
 
 from reportgen.errors import AnalysisError
 from reportgen.stats.frozen import FloatArray, FrozenResult, freeze, readonly_array
 from reportgen.stats.measures import ESTIMATORS, TESTS
 from reportgen.stats.metareg import Projection, projection, regression_tau2
-from reportgen.stats.moderators import Design, Value
+from reportgen.stats.moderators import Design, Value, design_matrix
 from reportgen.stats.tau2 import estimate_tau2
 
 # The residual sum of squares below which metafor sets the Knapp-Hartung factor to 0.
@@ -193,15 +194,19 @@ def _coefficients(
 
 
 def meta_regression(
-    yi: np.ndarray,
-    vi: np.ndarray,
-    design: Design,
+    yi: ArrayLike,
+    vi: ArrayLike,
+    design: Design | Mapping[str, Sequence[Value]],
     method: str = "REML",
     test: str = "z",
     level: float = 0.95,
 ) -> RegressionModel:
     """Fit ``rma.uni(yi, vi, mods = design, method = method, test = test)``; see the module
-    docstring for every formula. Options are checked on entry (``ValueError``)."""
+    docstring for every formula. ``design``: a ``Design``, or the moderators' values per study
+    by name (``{"ablat": [44, 55, ...]}``), coded by ``moderators.design_matrix``. Options are
+    checked on entry (``ValueError``)."""
+    if not isinstance(design, Design):
+        design = design_matrix(design)
     if method not in ESTIMATORS:
         raise ValueError(f"Invalid method {method!r}; must be one of {', '.join(ESTIMATORS)}")
     if test not in TESTS:
