@@ -71,6 +71,16 @@ def problems_of(path) -> list[str]:
             "got 'high'",
         ),
         (
+            "    regression: [{name: Dose, moderators: [dose], predict_at: [{dose: [1]}]}]\n",
+            "config.yaml:15: outcomes[0].regression[0].predict_at[0].dose: expected text, a "
+            "finite number or true/false, got [1]",
+        ),
+        (
+            "    regression: [{name: Id, moderators: [id]}]\n",
+            "config.yaml:15: outcomes[0].regression[0].moderators[0]: 'id' names or cites a "
+            "study; use one of its attributes",
+        ),
+        (
             "    regression: [{name: Dose, moderators: [dose], method: MH}]\n",
             "config.yaml:15: outcomes[0].regression[0].method: expected one of 'FE', 'DL', "
             "'REML', 'ML', 'PM', 'HS', 'SJ', 'HE' or 'EB', got 'MH'",

@@ -11,12 +11,13 @@ dummy-coded with the first level in sorted order as the reference (``stats.moder
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
-from reportgen.config.parts import Identifier, Number, Strict, Text
+from reportgen.config.parts import Identifier, Strict, Text
 from reportgen.config.yamlpos import KeyPath
 from reportgen.stats.measures import ESTIMATORS, TESTS
 
@@ -66,10 +67,11 @@ class Regression(Strict):
         "MH and PETO, REML for GLMM).",
     )
     test: Test | None = Field(None, description="z or knha (default: the outcome's test).")
-    predict_at: list[dict[Identifier, StrictInt | Number | bool | Text]] = Field(
+    predict_at: list[dict[Identifier, Any]] = Field(
         default_factory=list,
         description="Moderator values at which to predict the effect, e.g. [{latitude: 13}] "
-        "(default for one moderator: its lowest and highest value, or each level).",
+        "(default for one moderator: its lowest and highest value, or each level). Values are "
+        "text, numbers or true/false (checked with the moderators).",
     )
 
 
@@ -115,6 +117,9 @@ def _check_moderators(
         if name in coded:
             add(at, f"'{name}' is named twice")
             return None
+        if name in NOT_ATTRIBUTES:
+            add(at, f"'{name}' names or cites a study; use one of its attributes")
+            return None
         if name not in attributes:
             hint = difflib.get_close_matches(name, attributes, n=1)
             add(
@@ -129,6 +134,9 @@ def _check_moderators(
             add(at, f"'{name}' has no value for {', '.join(map(str, missing))}")
             return None
         numbers = is_continuous(values)
+        if numbers and not all(_finite(v) for v in values):
+            add(at, f"'{name}' has a value that is not a finite number")
+            return None
         if not numbers and any(is_continuous([v]) for v in values):
             add(at, f"'{name}' mixes numbers and text; use one or the other")
             return None
@@ -142,6 +150,20 @@ def _check_moderators(
     return coded
 
 
+def _finite(value: Any) -> bool:
+    """Whether a number is finite as a float (1e999 and huge whole numbers are not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _is_value(value: Any) -> bool:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _finite(value)
+    return isinstance(value, str | bool)
+
+
 def _check_points(
     points: Any, path: KeyPath, add, coded: dict[str, tuple[str, ...] | None]
 ) -> None:
@@ -153,7 +175,9 @@ def _check_points(
                 add((*path, p_index), f"a value of '{name}' is needed")
         for name, value in point.items():
             at = (*path, p_index, name)
-            if name not in coded:
+            if not _is_value(value):
+                add(at, f"expected text, a finite number or true/false, got {value!r}"[:160])
+            elif name not in coded:
                 add(at, f"'{name}' is not a moderator of this regression")
             elif coded[name] is None and not is_continuous([value]):
                 add(at, f"'{name}' is a number, got {value!r}")
