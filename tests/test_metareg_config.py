@@ -55,8 +55,8 @@ def problems_of(path) -> list[str]:
         ),
         (
             "    regression: [{name: Both, moderators: [dose, arm, label]}]\n",
-            "config.yaml:15: outcomes[0].regression[0].moderators[2]: no study has an attribute "
-            "'label'",
+            "config.yaml:15: outcomes[0].regression[0].moderators[2]: 'label' names or cites a "
+            "study; use one of its attributes",
         ),
         (
             "    regression:\n      - name: Both\n        moderators: [dose, arm]\n"
