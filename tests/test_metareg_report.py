@@ -157,3 +157,35 @@ def test_proportion_bubble_ticks_are_percentages(measure: str) -> None:
     svg = draw_bubbles(analyse(config))["rate-bubble-1"]
     assert "Proportion (transformed scale)" in svg
     assert {"10%", "30%", "50%"} <= set(re.findall(r">\s*([\d.]+%)\s*<", svg))
+
+
+def test_appendix_words_for_two_moderators_under_knapp_hartung() -> None:
+    from reportgen.present.appendix_regression import brief_lines, regression_sections
+
+    config = load_config(BCG).config
+    outcome = config.outcomes[0]
+    spec = outcome.regression[0].model_copy(
+        update={
+            "name": "Latitude and allocation",
+            "moderators": ["latitude", "allocation"],
+            "predict_at": [{"latitude": 30, "allocation": "random"}],
+            "test": "knha",
+        }
+    )
+    result = analyse_outcome(config, outcome.model_copy(update={"regression": [spec]}))
+    (section,) = regression_sections(result, {})
+    text = " ".join(section["paragraphs"])
+    assert "reference level 'alternate'" in text
+    assert "k \u2212 p = 9 degrees of freedom" in text
+    assert "F = 3.45 (df = 3, 9), p = 0.07" in text  # metafor: QM 3.4471, QMp 0.0650
+    assert section["statistic"] == "t (df = 9)" and section["figure_src"] == ""
+    assert [row["term"] for row in section["rows"]] == [
+        "Intercept",
+        "latitude",
+        "allocation: random",
+        "allocation: systematic",
+    ]
+    assert brief_lines(result) == [
+        "Tuberculosis cases, meta-regression on latitude and allocation: test of moderators "
+        "p = 0.07; the moderators explain 53.8% of \u03c4\u00b2 (R\u00b2); residual I\u00b2 70.1%."
+    ]

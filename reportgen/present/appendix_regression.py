@@ -24,7 +24,7 @@ from reportgen.present.format import (
 )
 from reportgen.stats.analysis import OutcomeResult
 from reportgen.stats.moderators import Moderator
-from reportgen.stats.regression import Coefficient
+from reportgen.stats.regression import Coefficient, RegressionModel
 from reportgen.stats.regression_analysis import MetaRegression
 
 
@@ -41,6 +41,16 @@ def _moderator_text(moderator: Moderator) -> str:
     return (
         f"{moderator.name} (categorical, {len(moderator.levels)} levels; reference level "
         f"'{moderator.reference}', the first in sorted order, as R's factor())"
+    )
+
+
+def _test_words(model: RegressionModel) -> str:
+    """The test, with the regression's degrees of freedom (k - p, not k - 1) under Knapp-Hartung."""
+    if model.df is None:
+        return f"the {TEST_NAMES['z']}"
+    return (
+        "the Knapp-Hartung adjustment (Knapp and Hartung 2003): t-tests and an F-test of the "
+        f"moderators with k \u2212 p = {model.df} degrees of freedom"
     )
 
 
@@ -158,7 +168,7 @@ def regression_sections(result: OutcomeResult, figures: dict[str, str]) -> list[
         intro = (
             f"The {MEASURES[measure].name} of {model.k} studies was regressed on {moderators}: "
             f"a meta-regression with the {METHOD_NAMES[model.method]}, the moderators as fixed "
-            f"effects, and the {TEST_NAMES[model.test]} (as metafor's rma with mods)."
+            f"effects, and {_test_words(model)} (as metafor's rma with mods)."
         )
         sentences = [
             _coefficient_sentence(c, measure, model.df)
