@@ -29,6 +29,10 @@ metareg_sets <- list(
     moderators = list(group = c("b", "B", "alternate", "Random", "b", "B", "alternate",
                                 "Random", "b")),
     note = "levels differing only in case: R's collation order (alternate, b, B, Random)"),
+  outliers = list(
+    yi = c(0.01, 0.02, 0, 0.01, 0.02, 30, -30), vi = rep(0.01, 7),
+    moderators = list(dose = c(1, 2, 3, 4, 5, 6, 7)),
+    note = "two extreme studies: Paule-Mandel fails as in metafor ('tau2.max' too low), R2 0"),
   minimum = list(
     yi = c(-0.5, 0.2, 0.9), vi = c(0.04, 0.05, 0.03),
     moderators = list(dose = c(10, 20, 40)),
@@ -49,6 +53,7 @@ metareg_models <- list(
   list(set = "homogeneous", mods = c("dose"), predict_at = list(list(dose = 2))),
   list(set = "homogeneous", mods = c("arm"), predict_at = list(list(arm = TRUE))),
   list(set = "case_levels", mods = c("group"), predict_at = list(list(group = "B"))),
+  list(set = "outliers", mods = c("dose"), predict_at = list(list(dose = 4))),
   list(set = "minimum", mods = c("dose"), predict_at = list(list(dose = 30)))
 )
 
