@@ -139,3 +139,19 @@ def test_public_api_takes_moderators_by_name() -> None:
     slope = model.coefficients[1]
     assert slope.estimate == pytest.approx(case["coefficients"][1]["estimate"], rel=1e-6)
     assert model.to_dict()["r2"] == pytest.approx(case["r2"], rel=1e-6)
+
+
+def test_results_print_and_export() -> None:
+    data = REFERENCE["datasets"]["bcg"]
+    model = meta_regression(
+        np.array(data["yi"]), np.array(data["vi"]), {"ablat": data["moderators"]["ablat"]}
+    )
+    frame = model.summary()
+    assert list(frame.index) == ["intrcpt", "ablat"]
+    assert frame.loc["ablat", "estimate"] == model.coefficients[1].estimate
+    assert frame.attrs["r2"] == model.r2
+    assert "ablat=-0.0291" in repr(model) and "R2=75.6%" in repr(model)
+    assert "<table>" in model._repr_html_()
+    exported = model.to_dict()
+    assert "design" not in exported and "_covariance" not in exported
+    assert exported["coefficients"][1]["term"] == "ablat"

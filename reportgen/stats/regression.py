@@ -28,18 +28,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import chdtrc, fdtrc, ndtr, ndtri, stdtr, stdtrit
 
 from reportgen.errors import AnalysisError
-from reportgen.stats.frozen import FloatArray, FrozenResult, freeze, readonly_array
+from reportgen.stats.display import Table, short, table
+from reportgen.stats.frozen import (
+    FloatArray,
+    FrozenResult,
+    dataclass_dict,
+    freeze,
+    readonly_array,
+)
 from reportgen.stats.measures import ESTIMATORS, TESTS
 from reportgen.stats.metareg import Projection, projection, regression_tau2
 from reportgen.stats.moderators import Design, Value, design_matrix
 from reportgen.stats.tau2 import estimate_tau2
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The residual sum of squares below which metafor sets the Knapp-Hartung factor to 0.
 KNHA_EPSILON = float(np.finfo(float).eps)
@@ -135,11 +145,46 @@ class RegressionModel(FrozenResult):
         return self.predict_row(self.design.row(at), at)
 
     def to_dict(self) -> dict[str, Any]:
-        from reportgen.stats.frozen import dataclass_dict
-
+        """Every public field as JSON-safe plain data (the design matrix left out)."""
         data = dataclass_dict(self)
         data.pop("design")
         return data
+
+    def __repr__(self) -> str:
+        terms = ", ".join(f"{c.term}={short(c.estimate)}" for c in self.coefficients)
+        r2 = "None" if self.r2 is None else f"{self.r2:.1f}%"
+        return (
+            f"RegressionModel(k={self.k}, method={self.method!r}, test={self.test!r}, {terms}, "
+            f"QM p={short(self.qm_p)}, tau2={short(self.tau2)}, R2={r2})"
+        )
+
+    def _table(self) -> Table:
+        columns = ("estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper")
+        return table(
+            "term",
+            columns,
+            [(c.term, tuple(getattr(c, name) for name in columns)) for c in self.coefficients],
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """A tidy DataFrame of the coefficients (one row per term, as metafor prints them);
+        ``attrs`` holds the method, test, QM, QE, tau2, I2 and R2."""
+        frame = self._table().frame()
+        frame.attrs.update(
+            method=self.method,
+            test=self.test,
+            qm=self.qm,
+            qm_p=self.qm_p,
+            qe=self.qe,
+            qe_p=self.qe_p,
+            tau2=self.tau2,
+            i2=self.i2,
+            r2=self.r2,
+        )
+        return frame
+
+    def _repr_html_(self) -> str:
+        return self._table().html(repr(self))
 
 
 def _r2(
