@@ -189,3 +189,19 @@ def test_appendix_words_for_two_moderators_under_knapp_hartung() -> None:
         "Tuberculosis cases, meta-regression on latitude and allocation: test of moderators "
         "p = 0.07; the moderators explain 53.8% of \u03c4\u00b2 (R\u00b2); residual I\u00b2 70.1%."
     ]
+
+
+def test_mantel_haenszel_outcome_regressed_by_its_inverse_variance_substitute() -> None:
+    reference = json.loads((ROOT / "tests" / "reference" / "metafor_metareg.json").read_text())
+    case = next(
+        c
+        for c in reference["cases"]
+        if c["set"] == "bcg" and c["moderators"] == "ablat" and c["method"] == "FE"
+        if c["test"] == "z"
+    )
+    config = load_config(BCG).config
+    outcome = config.outcomes[0].model_copy(update={"method": "MH"})
+    (regression,) = analyse_outcome(config, outcome).meta_regression
+    assert regression.model.method == "FE"  # rma.uni has no MH regression
+    slope = regression.model.coefficients[1]
+    assert slope.estimate == pytest.approx(case["coefficients"][1]["estimate"], rel=1e-9)
