@@ -130,3 +130,25 @@ def test_default_predictions_and_categorical_reference(write_config, minimal_con
     assert [dict(p.at) for p in regression.natural] == [{"arm": "a"}, {"arm": "b"}]
     # Proportions (PLO): predictions back-transformed to proportions.
     assert all(0 < p.estimate < 1 for p in regression.natural)
+
+
+def test_moderators_from_a_column_of_a_studies_file(write_config, minimal_config):
+    """`studies: FILE`: a column of the data file is a study attribute like any other."""
+    from pathlib import Path
+
+    Path("studies.csv").write_text(
+        "id,label,dose,arm\ns1,Alpha 2020,10,a\ns2,Beta 2021,20,b\ns3,Gamma 2022,40,a\n"
+        "s4,Delta 2023,,b\n",
+        encoding="utf-8",
+    )
+    text = config_with(minimal_config, "    regression: [{name: Dose, moderators: [dose]}]\n")
+    start, end = text.index("studies:\n"), text.index("outcomes:\n")
+    text = text[:start] + "studies: studies.csv\n" + text[end:]
+    assert problems_of(write_config(text)) == [
+        "config.yaml:11: outcomes[0].regression[0].moderators[0]: 'dose' has no value for s4"
+    ]
+    Path("studies.csv").write_text(
+        Path("studies.csv").read_text().replace("s4,Delta 2023,,b", "s4,Delta 2023,15,b")
+    )
+    (regression,) = analyse(load_config(write_config(text)).config).outcomes[0].meta_regression
+    assert regression.study_values["dose"] == (10, 20, 40, 15)
