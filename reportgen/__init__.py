@@ -8,6 +8,9 @@ reportgen`` imports neither numpy nor Jinja):
 - ``reportgen.proportion_effects``, ``binary_effects``, ``continuous_effects``,
   ``generic_effects``: per-study effect sizes (``EffectSizes``: yi, vi) as metafor's ``escalc``.
 - ``reportgen.egger_test``, ``begg_test``, ``trim_and_fill``: small-study tests.
+- ``reportgen.meta_regression(yi, vi, {"ablat": [...]}, method="REML", test="z")``:
+  meta-regression as metafor's ``rma(yi, vi, mods = ...)``; a frozen ``RegressionModel``
+  (coefficients, QM, QE, R2, ``predict({"ablat": 40})``).
 - ``reportgen.load_config(path)``: validate a config; raises ``ConfigError`` listing problems.
 - ``reportgen.analyse(config)``: every analysis of a validated config (``load_config(path).config``)
   as a frozen ``ReportResults`` of ``OutcomeResult``.
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
         proportion_effects,
     )
     from reportgen.stats.pooling import PoolResult, pool
+    from reportgen.stats.regression import RegressionModel, meta_regression
     from reportgen.stats.small_study import begg_test, egger_test, trim_and_fill
 
 # Each public name and the module (relative to this package) that defines it.
@@ -48,6 +52,8 @@ _LAZY = {
     "begg_test": "stats.small_study",
     "egger_test": "stats.small_study",
     "trim_and_fill": "stats.small_study",
+    "meta_regression": "stats.regression",
+    "RegressionModel": "stats.regression",
     "analyse": "stats.analysis",
     "OutcomeResult": "stats.analysis",
     "ReportResults": "stats.analysis",
@@ -66,6 +72,7 @@ __all__ = [
     "EffectSizes",
     "OutcomeResult",
     "PoolResult",
+    "RegressionModel",
     "ReportResults",
     "ReportgenError",
     "UserError",
@@ -78,6 +85,7 @@ __all__ = [
     "egger_test",
     "generic_effects",
     "load_config",
+    "meta_regression",
     "pool",
     "proportion_effects",
     "trim_and_fill",

@@ -75,6 +75,26 @@ def _computed_values(document: dict[str, Any]) -> list[float]:
             values.append(i2 / 100)  # shown as a percentage
         for study in outcome.get("studies", []):
             _collect(study.get("data", {}), values)
+        values += _regression_values(outcome)
+    return values
+
+
+def _regression_values(outcome: dict[str, Any]) -> list[float]:
+    """What an editor may quote of a meta-regression (through placeholders): R2 (a percent),
+    the predicted effects and, for ratio measures, the relative changes they imply (1 - ratio)
+    and the ratio per unit of a moderator."""
+    values: list[float] = []
+    for regression in outcome.get("meta_regression", []):
+        if isinstance(regression.get("r2"), int | float):
+            values.append(regression["r2"] / 100)
+        for prediction in regression.get("predictions", []):
+            for key in ("estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper"):
+                if isinstance(prediction.get(key), int | float):
+                    values += [prediction[key], 1 - prediction[key]]
+        for coefficient in regression.get("coefficients", []):
+            for key in ("ratio", "ratio_ci_lower", "ratio_ci_upper"):
+                if isinstance(coefficient.get(key), int | float):
+                    values += [coefficient[key], 1 - coefficient[key]]
     return values
 
 

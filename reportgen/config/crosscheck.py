@@ -9,6 +9,7 @@ import difflib
 from typing import Any, TypeGuard
 
 from reportgen.config.limits import excerpt
+from reportgen.config.regression import check_regressions
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
 from reportgen.paths import data_dir
@@ -156,6 +157,7 @@ def _check_outcome_options(
         attributes = {key for s in studies if isinstance(s, dict) for key in s}
         if subgroup not in attributes:
             add((*here, "subgroup"), f"no study has an attribute '{subgroup}'")
+    check_regressions(outcome, here, add, studies)
     sensitivity = outcome.get("sensitivity")
     for s_index, analysis in enumerate(sensitivity if isinstance(sensitivity, list) else []):
         excluded = analysis.get("exclude_studies") if isinstance(analysis, dict) else None

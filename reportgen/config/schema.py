@@ -32,6 +32,7 @@ from reportgen.config.parts import (
     Thresholds,
     ZeroCellOptions,
 )
+from reportgen.config.regression import Regression
 from reportgen.config.risk_of_bias import RiskOfBias
 from reportgen.config.sections import EditorialText, Question, ReportInfo, Study
 from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS, OutcomeType
@@ -164,6 +165,9 @@ class _OutcomeBase(Strict):
         None, description="A study attribute: fit one model per value and test the difference."
     )
     sensitivity: list[Sensitivity] = Field(default_factory=list, description="Named re-analyses.")
+    regression: list[Regression] = Field(
+        default_factory=list, description="*Contract.* Meta-regressions on study attributes."
+    )
     certainty: CertaintyRating | None = Field(
         None, description="GRADE rating; if omitted, reportgen's suggestion is used and says so."
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from reportgen.config.profiles import PROFILES
 from reportgen.interpret.findings import Finding
+from reportgen.present.appendix_regression import regression_sections
 from reportgen.present.figure_text import figure_alt
 from reportgen.present.flags import subgroup_test_flag
 from reportgen.present.format import (
@@ -267,6 +268,7 @@ def outcome_appendix(
         "leave_one_out": _sub_rows(result.leave_one_out, measure, labels),
         "sensitivity": _sub_rows(result.sensitivity, measure),
         "small_study": _small_study(result, figures, unit),
+        "meta_regression": regression_sections(result, figures),
         "certainty": certainty,
         "certainty_suggestion": suggestion,
     }

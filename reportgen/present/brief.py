@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from reportgen.config.schema import ReportConfig
 from reportgen.interpret.absolute import treated_risk
 from reportgen.interpret.findings import Finding, Findings
+from reportgen.present.appendix_regression import brief_lines
 from reportgen.present.flags import subgroup_test_flag
 from reportgen.present.format import (
     MEASURES,
@@ -279,6 +280,7 @@ def _notes(finding: Finding) -> list[str]:
             f"{groups.q_between_df}, {p_value(groups.q_between_p)}): {estimates}."
             + (f" {flag}" if flag else "")
         )
+    notes.extend(brief_lines(result))  # one line per meta-regression
     return notes
 
 

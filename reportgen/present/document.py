@@ -18,7 +18,10 @@ from reportgen.present.statements import outcome_statement, phrase_table
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import ReportResults, SubResult
 from reportgen.stats.fitting import NaturalScale
+from reportgen.stats.frozen import plain
+from reportgen.stats.measures import MEASURES
 from reportgen.stats.pooling import PoolResult
+from reportgen.stats.regression_analysis import MetaRegression
 
 SCHEMA_VERSION = 1
 
@@ -214,6 +217,7 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
         "certainty": _certainty(finding.certainty),
         "interpretation": _interpretation(finding, statement.lead),
         "notes": list(result.notes),
+        "meta_regression": [_regression(r, outcome.measure) for r in result.meta_regression],
     }
     if model.mh is not None:
         document["mh"] = {
@@ -249,6 +253,59 @@ def _outcome(finding: Finding, config: ReportConfig) -> dict[str, Any]:
 def _level(level: float) -> float | int:
     """A confidence level as the config writes it: 90, or 97.5."""
     return int(level) if float(level).is_integer() else float(level)
+
+
+def _regression(regression: MetaRegression, measure: str) -> dict[str, Any]:
+    """One meta-regression (*contract*: name, moderators, coefficients with term, estimate, se,
+    statistic, p_value, ci_lower, ci_upper; qm, qm_df, qm_p, qe, qe_df, qe_p, r2, tau2, i2).
+    Coefficients on the analysis scale; for ratio measures also as ratios (``ratio``: the
+    factor by which the effect changes per unit, or from the reference level). Predictions on
+    the natural scale, with the analysis-scale values under ``model``."""
+    model = regression.model
+    ratio = MEASURES[measure].scale == "ratio"
+    coefficients = []
+    for c in model.coefficients:
+        row = {
+            "term": c.term,
+            "moderator": c.moderator,
+            "level": c.level,
+            "estimate": c.estimate,
+            "se": c.se,
+            "statistic": c.statistic,
+            "p_value": c.p_value,
+            "ci_lower": c.ci_lower,
+            "ci_upper": c.ci_upper,
+        }
+        if ratio:
+            row.update(ratio=math.exp(c.estimate), ratio_ci_lower=math.exp(c.ci_lower))
+            row.update(ratio_ci_upper=math.exp(c.ci_upper))
+        coefficients.append(row)
+    references = {m.name: m.reference for m in model.design.moderators if m.reference}
+    return {
+        "name": regression.name,
+        "moderators": list(regression.moderators),
+        "method": model.method,
+        "test": model.test,
+        "k": model.k,
+        "coefficients": coefficients,
+        "reference_levels": references,
+        "qm": model.qm,
+        "qm_df": model.qm_df,
+        "qm_df2": model.qm_df2,
+        "qm_p": model.qm_p,
+        "qe": model.qe,
+        "qe_df": model.qe_df,
+        "qe_p": model.qe_p,
+        "r2": model.r2,
+        "tau2": model.tau2,
+        "tau2_intercept_only": model.tau2_re,
+        "i2": model.i2,
+        "h2": model.h2,
+        "predictions": [
+            {**plain(natural), "model": plain(prediction)}
+            for natural, prediction in zip(regression.natural, regression.predictions, strict=True)
+        ],
+    }
 
 
 def _finite(value: Any) -> Any:

@@ -14,6 +14,7 @@ from reportgen.stats.fitting import Fit, NaturalScale, fit_table, study_interval
 from reportgen.stats.frozen import FrozenResult, dataclass_dict, freeze
 from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult
+from reportgen.stats.regression_analysis import MetaRegression, regressions
 from reportgen.stats.small_study import TestResult, TrimFill, begg_test, egger_test, trim_and_fill
 from reportgen.stats.subanalyses import (
     Subgroups,
@@ -88,9 +89,17 @@ class OutcomeResult(FrozenResult):
     small_study: SmallStudy | None
     notes: tuple[str, ...]
     study_groups: tuple[str, ...] = ()  # each study's subgroup value, when subgroups were fitted
+    meta_regression: tuple[MetaRegression, ...] = ()  # outcome.regression, fitted
 
     def __post_init__(self) -> None:
-        for name in ("studies", "leave_one_out", "sensitivity", "notes", "study_groups"):
+        for name in (
+            "studies",
+            "leave_one_out",
+            "sensitivity",
+            "notes",
+            "study_groups",
+            "meta_regression",
+        ):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
@@ -276,6 +285,7 @@ def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
         study_groups=tuple(group_labels(config, table, outcome.subgroup))
         if outcome.subgroup
         else (),
+        meta_regression=regressions(config, outcome, table, main),
     )
 
 

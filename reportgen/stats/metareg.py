@@ -14,18 +14,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reportgen.errors import AnalysisError
 from reportgen.stats.rootfind import zeroin
 from reportgen.stats.tau2 import LL0_TOLERANCE, MAX_ITERATIONS, TAU2_MAX_DEFAULT, THRESHOLD
 
 
 @dataclass(frozen=True)
-class _Projection:
+class Projection:
     """What the estimators need of P = W - W X (X'WX)^-1 X'W for weights w."""
 
     w: np.ndarray
     residual: np.ndarray  # y - X beta, beta the weighted least-squares fit
     inverse: np.ndarray  # (X'WX)^-1, p x p
     X: np.ndarray
+    beta: np.ndarray  # the weighted least-squares coefficients, length p
 
     def quadratic(self) -> float:
         """y'Py = sum of w r^2 (r the weighted least-squares residuals)."""
@@ -55,15 +57,17 @@ class _Projection:
         )
 
 
-def _projection(y: np.ndarray, X: np.ndarray, w: np.ndarray) -> _Projection:
+def projection(y: np.ndarray, X: np.ndarray, w: np.ndarray) -> Projection:
+    """The weighted least-squares fit of ``y ~ X`` with weights ``w`` (beta = A X'Wy,
+    A = (X'WX)^-1), as the pieces of P the estimators and tests need."""
     XtW = X.T * w
     inverse = np.linalg.inv(XtW @ X)
     beta = inverse @ (XtW @ y)
-    return _Projection(w, y - X @ beta, inverse, X)
+    return Projection(w, y - X @ beta, inverse, X, beta)
 
 
 def _residual_q(y: np.ndarray, v: np.ndarray, X: np.ndarray, tau2: float) -> float:
-    return _projection(y, X, 1 / (v + tau2)).quadratic()
+    return projection(y, X, 1 / (v + tau2)).quadratic()
 
 
 def _hedges(y: np.ndarray, v: np.ndarray, X: np.ndarray) -> float:
@@ -76,15 +80,20 @@ def _hedges(y: np.ndarray, v: np.ndarray, X: np.ndarray) -> float:
     return float((residual_ss - trace_mv) / (k - p))
 
 
-def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> float:
-    """Residual tau2 of ``y ~ X`` by ``method``, as ``rma.uni(yi, vi, mods = ...)``."""
+def regression_tau2(
+    y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, strict: bool = False
+) -> float:
+    """Residual tau2 of ``y ~ X`` by ``method``, as ``rma.uni(yi, vi, mods = ...)``.
+
+    ``strict``: raise ``AnalysisError`` when Fisher scoring (REML, ML, EB) has not converged
+    after metafor's 100 iterations, as metafor does; otherwise the last iterate is used."""
     k: int
     p: int
     k, p = X.shape
     if method == "FE":
         return 0.0
     if method in ("DL", "HS"):
-        start = _projection(y, X, 1 / v)
+        start = projection(y, X, 1 / v)
         if method == "DL":
             return max(0.0, (start.quadratic() - (k - p)) / start.trace())
         return max(0.0, (start.quadratic() - k) / float((1 / v).sum()))
@@ -99,8 +108,10 @@ def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) ->
         if _residual_q(y, v, X, 0.0) < target:
             return 0.0
         upper = max(TAU2_MAX_DEFAULT, 10 * (1.4826 * np.median(np.abs(y - np.median(y)))) ** 2)
+        if _residual_q(y, v, X, upper) > target:  # metafor stops here too ('tau2.max' too low)
+            raise AnalysisError(f"Paule-Mandel: tau2 exceeds {upper:g}; try another method")
         return zeroin(lambda t: _residual_q(y, v, X, t) - target, 0.0, upper)
-    tau2 = _fisher_scoring(y, v, X, method, max(0.0, hedges))
+    tau2 = _fisher_scoring(y, v, X, method, max(0.0, hedges), strict)
     # metafor's guard against a local maximum, as in the intercept-only fit.
     if (
         method in ("ML", "REML")
@@ -112,12 +123,14 @@ def regression_tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) ->
     return max(0.0, tau2)
 
 
-def _fisher_scoring(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, tau2: float) -> float:
+def _fisher_scoring(
+    y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, tau2: float, strict: bool = False
+) -> float:
     """REML, ML or EB by metafor's Fisher scoring steps, halved to stay at or above 0."""
     k, p = X.shape
     for _ in range(MAX_ITERATIONS):
         w = 1 / (v + tau2)
-        P = _projection(y, X, w)
+        P = projection(y, X, w)
         if method == "REML":
             step = (P.quadratic_squared() - P.trace()) / P.trace_squared()
         elif method == "ML":
@@ -129,6 +142,12 @@ def _fisher_scoring(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, ta
         tau2 += step
         if abs(step) <= THRESHOLD:
             break
+    else:
+        if strict:
+            raise AnalysisError(
+                f"the {method} estimate of tau2 did not converge in {MAX_ITERATIONS} "
+                "iterations; try method: DL or PM"
+            )
     return tau2
 
 

@@ -366,12 +366,15 @@ def favours_labels(result: OutcomeResult) -> tuple[str, str] | None:
 def draw_figures(results) -> dict[str, str]:
     """Every figure of a report, keyed by file stem: ``<outcome-id>`` for the forest plot and
     ``<outcome-id>-funnel`` where small-study tests ran."""
+    from reportgen.present.appendix_regression import draw_bubbles
+
     figures = {r.outcome.id: forest_plot_svg(r) for r in results.outcomes}
     figures |= {
         f"{r.outcome.id}-funnel": funnel_plot_svg(r)
         for r in results.outcomes
         if r.small_study is not None
     }
+    figures |= draw_bubbles(results)  # <outcome-id>-bubble-<n>: one-moderator regressions
     return figures
 
 
