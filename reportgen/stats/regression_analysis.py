@@ -104,6 +104,7 @@ def regressions(
                 design,
                 regression_method(outcome, spec.method),
                 spec.test or outcome.test,
+                level=float(outcome.level) / 100,  # the config's level is a percentage
             )
             points = [dict(p) for p in spec.predict_at] or default_points(values)
             predictions = tuple(model.predict(point) for point in points)
