@@ -31,6 +31,13 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "sd_2": ("control", "sd"),
         "n_2": ("control", "n"),
     },
+    "rate": {"events": ("events",), "time": ("time",)},
+    "rate_comparison": {
+        "events_1": ("intervention", "events"),
+        "time_1": ("intervention", "time"),
+        "events_2": ("control", "events"),
+        "time_2": ("control", "time"),
+    },
     "generic": {
         "estimate": ("estimate",),
         "se": ("se",),
@@ -71,7 +78,8 @@ class OutcomeTable:
         )
 
     def participants(self) -> int | None:
-        """People in the analysis (both arms), or None for generic data."""
+        """People in the analysis (both arms), or None for generic data and rates (whose data
+        are person-time, not people)."""
         if self.type == "proportion":
             return int(self["total"].sum())
         if self.type == "binary":

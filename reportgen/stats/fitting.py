@@ -24,11 +24,14 @@ from reportgen.stats.effects import (
     harmonic_mean,
     peto_effects,
     proportion_effects,
+    rate_comparison_effects,
+    rate_effects,
     to_natural,
 )
 from reportgen.stats.glmm import fit_glmm
 from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
 from reportgen.stats.measures import METHODS, combination_problems, displayed_measure
+from reportgen.stats.mh_rates import mantel_haenszel_rates
 from reportgen.stats.pooling import CONFIDENCE_LEVEL, PoolResult, pool
 
 
@@ -96,12 +99,25 @@ def _generic_effects(table: OutcomeTable, measure: str, zero_cells: ZeroCells) -
     )
 
 
+def _rate_effects(table: OutcomeTable, measure: str, zero_cells: ZeroCells) -> EffectSizes:
+    return rate_effects(table["events"], table["time"], measure, zero_cells)
+
+
+def _rate_comparison_effects(
+    table: OutcomeTable, measure: str, zero_cells: ZeroCells
+) -> EffectSizes:
+    arms = (table["events_1"], table["time_1"], table["events_2"], table["time_2"])
+    return rate_comparison_effects(*arms, measure, zero_cells)
+
+
 # The effect-size function of each outcome type (``stats.measures.OUTCOME_TYPES``).
 EFFECT_SIZES: dict[str, Callable[[OutcomeTable, str, ZeroCells], EffectSizes]] = {
     "proportion": _proportion_effects,
     "binary": _binary_effects,
     "continuous": _continuous_effects,
     "generic": _generic_effects,
+    "rate": _rate_effects,
+    "rate_comparison": _rate_comparison_effects,
 }
 
 
@@ -126,6 +142,11 @@ def _fit_uni(
 def _fit_mh(
     table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
 ) -> PoolResult:
+    if table.type == "rate_comparison":
+        arms = (table["events_1"], table["time_1"], table["events_2"], table["time_2"])
+        return mantel_haenszel_rates(
+            *arms, effects.measure, correct=options.correct, zero_cells=options.zero_cells
+        )
     return mantel_haenszel(
         *_arms(table), effects.measure, correct=options.correct, zero_cells=options.zero_cells
     )
@@ -177,7 +198,7 @@ def fit_table(
     check_combination(table.type, measure, method, test)
     effects = effect_sizes(table, measure, method, options.zero_cells)
     model = FITTERS[METHODS[method].fitter](table, effects, method, test, options)
-    n = harmonic_mean(table["total"]) if measure == "PFT" else None
+    n = back_transform_size(table, measure)
     values = to_natural(
         [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper],
         effects.measure,
@@ -186,10 +207,23 @@ def fit_table(
     return Fit(effects, model, NaturalScale(*(float(x) for x in values)), n)
 
 
+def back_transform_size(table: OutcomeTable, measure: str) -> float | None:
+    """The size the pooled values' back-transformation needs: the harmonic mean of the sample
+    sizes for PFT (``transf.ipft.hm``) and, by the same choice, of the person-time for IRFT
+    (``transf.iirft`` with that time); None for every other measure."""
+    if measure == "PFT":
+        return harmonic_mean(table["total"])
+    if measure == "IRFT":
+        return harmonic_mean(table["time"])
+    return None
+
+
 def study_intervals(fit: Fit, table: OutcomeTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each study's estimate and Wald 95% CI on the natural scale (PFT with its own n)."""
+    """Each study's estimate and Wald 95% CI on the natural scale (PFT with its own n, IRFT
+    with its own person-time)."""
     crit = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
     yi, vi = fit.effects.yi, fit.effects.vi
     half = crit * np.sqrt(vi)
-    n = table["total"] if fit.effects.measure == "PFT" else None
-    return fit.natural(yi, n), fit.natural(yi - half, n), fit.natural(yi + half, n)
+    n = {"PFT": "total", "IRFT": "time"}.get(fit.effects.measure)
+    sizes = table[n] if n else None
+    return fit.natural(yi, sizes), fit.natural(yi - half, sizes), fit.natural(yi + half, sizes)

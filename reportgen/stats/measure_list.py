@@ -18,6 +18,7 @@ RATIO_THRESHOLDS = (0.10, 0.25, 0.50)  # relative change: 0.10 = a 10% change ei
 
 _IV = ESTIMATORS  # every measure can be pooled by inverse variance
 _PROPORTION = ("proportion",)
+_RATE = ("rate",)
 
 MEASURE_LIST = (
     # single-arm proportions (escalc PR, PLO, PLN, PFT, PAS)
@@ -69,6 +70,38 @@ MEASURE_LIST = (
         transforms.arcsine,
         transforms.clipped_proportion(transforms.inverse_arcsine),
     ),
+    # single-arm incidence rates, events per unit of person-time (escalc IR, IRLN, IRS, IRFT);
+    # the natural scale is events per one unit of time (IRFT: back-transformed with a time t)
+    Measure(
+        "IR",
+        "rate",
+        None,
+        _RATE,
+        _IV,
+        transforms.identity,
+        transforms.nonnegative(transforms.identity),
+        zero_cell_correction=True,
+    ),
+    Measure(
+        "IRLN",
+        "rate",
+        None,
+        _RATE,
+        _IV,
+        transforms.log,
+        transforms.exp,
+        zero_cell_correction=True,
+    ),
+    Measure("IRS", "rate", None, _RATE, _IV, transforms.square_root, transforms.square),
+    Measure(
+        "IRFT",
+        "rate",
+        None,
+        _RATE,
+        _IV,
+        transforms.to_freeman_tukey_rate,
+        transforms.from_freeman_tukey_rate,
+    ),
     # ratios, pooled on the log scale
     Measure(
         "HR", "ratio", 1.0, ("generic",), _IV, transforms.log, transforms.exp, RATIO_THRESHOLDS
@@ -98,7 +131,15 @@ MEASURE_LIST = (
         zero_cell_correction=True,
     ),
     Measure(
-        "IRR", "ratio", 1.0, ("generic",), _IV, transforms.log, transforms.exp, RATIO_THRESHOLDS
+        "IRR",
+        "ratio",
+        1.0,
+        ("rate_comparison", "generic"),
+        (*_IV, "MH"),
+        transforms.log,
+        transforms.exp,
+        RATIO_THRESHOLDS,
+        zero_cell_correction=True,
     ),
     # differences, pooled as they are
     Measure(
@@ -121,6 +162,27 @@ MEASURE_LIST = (
         (0.01, 0.05, 0.10),
         transforms.risk_with_risk_difference,
         zero_cell_correction=True,
+    ),
+    # rate differences: IRD on the rate scale (events per unit of time), IRSD on the square-root
+    # scale (no back-transformation exists for a difference of square roots)
+    Measure(
+        "IRD",
+        "difference",
+        0.0,
+        ("rate_comparison",),
+        (*_IV, "MH"),
+        transforms.identity,
+        transforms.identity,
+        zero_cell_correction=True,
+    ),
+    Measure(
+        "IRSD",
+        "difference",
+        0.0,
+        ("rate_comparison",),
+        _IV,
+        transforms.identity,
+        transforms.identity,
     ),
     Measure(
         "SMD",

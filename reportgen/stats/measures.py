@@ -72,7 +72,7 @@ _METHOD_LIST = (
         "mh",
         random_effects=False,
         tests=("z",),
-        outcome_types=("binary",),
+        outcome_types=("binary", "rate_comparison"),
         small_study_method="FE",
     ),
     Method(
@@ -123,6 +123,8 @@ OUTCOME_TYPES: dict[str, OutcomeType] = {
         _outcome_type("binary", "RR"),
         _outcome_type("continuous", "MD"),
         _outcome_type("generic", None),
+        _outcome_type("rate", "IRLN"),
+        _outcome_type("rate_comparison", "IRR"),
     )
 }
 

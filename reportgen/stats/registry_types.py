@@ -42,7 +42,14 @@ class Method:
     fitter: Fitter
     random_effects: bool
     tests: tuple[str, ...] = TESTS
-    outcome_types: tuple[str, ...] = ("proportion", "binary", "continuous", "generic")
+    outcome_types: tuple[str, ...] = (
+        "proportion",
+        "binary",
+        "continuous",
+        "generic",
+        "rate",
+        "rate_comparison",
+    )
     effect_measure: str | None = None
     small_study_method: str | None = None
 
