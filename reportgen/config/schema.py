@@ -31,6 +31,7 @@ from reportgen.config.parts import (
     Thresholds,
     ZeroCellOptions,
 )
+from reportgen.config.rate_parts import RateComparisonRow, RateOptions, RateRow
 from reportgen.config.sections import EditorialText, Question, ReportInfo, Study
 from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS, OutcomeType
 
@@ -65,7 +66,11 @@ PROPORTION = OUTCOME_TYPES["proportion"]
 BINARY = OUTCOME_TYPES["binary"]
 CONTINUOUS = OUTCOME_TYPES["continuous"]
 GENERIC = OUTCOME_TYPES["generic"]
+RATE = OUTCOME_TYPES["rate"]
+RATE_COMPARISON = OUTCOME_TYPES["rate_comparison"]
 ALL_METHODS = tuple(METHODS)
+# Outcome types whose data count events, so ``good`` and ``event`` have defaults from the role.
+COUNTED_TYPES = ("binary", "proportion", "rate", "rate_comparison")
 
 # The fields' types: Literals of the registry's codes, built here once. Pydantic reads them at run
 # time (the allowed values in validation errors and the JSON schema); mypy cannot read a Literal
@@ -81,6 +86,10 @@ if TYPE_CHECKING:
     ContinuousMethod: TypeAlias = str
     GenericMeasure: TypeAlias = str
     GenericMethod: TypeAlias = str
+    RateMeasure: TypeAlias = str
+    RateMethod: TypeAlias = str
+    RateComparisonMeasure: TypeAlias = str
+    RateComparisonMethod: TypeAlias = str
 else:
     AnyMethod = Literal[ALL_METHODS]
     AnyTest = Literal[TESTS]
@@ -92,6 +101,10 @@ else:
     ContinuousMethod = Literal[CONTINUOUS.methods]
     GenericMeasure = Literal[GENERIC.measures]
     GenericMethod = Literal[GENERIC.methods]
+    RateMeasure = Literal[RATE.measures]
+    RateMethod = Literal[RATE.methods]
+    RateComparisonMeasure = Literal[RATE_COMPARISON.measures]
+    RateComparisonMethod = Literal[RATE_COMPARISON.methods]
 
 
 def _choices(codes: tuple[str, ...]) -> str:
@@ -205,7 +218,7 @@ class _OutcomeBase(Strict):
         fewer harms and more benefits are better. None where it must be given."""
         if self.good is not None:
             return self.good
-        if self.type in ("binary", "proportion"):  # type: ignore[attr-defined]
+        if self.type in COUNTED_TYPES:  # type: ignore[attr-defined]
             return "lower" if self.role == "harm" else "higher"
         return None
 
@@ -221,7 +234,7 @@ class _OutcomeBase(Strict):
         proportion outcomes ``plain_label`` (their data count people who had it)."""
         if self.event is not None:
             return self.event
-        if self.type in ("binary", "proportion"):  # type: ignore[attr-defined]
+        if self.type in COUNTED_TYPES:  # type: ignore[attr-defined]
             return self.plain_label
         return None
 
@@ -294,8 +307,44 @@ class GenericOutcome(_OutcomeBase):
     data: list[GenericRow] = Field(min_length=1, description="One row per study.")
 
 
+class RateOutcome(_OutcomeBase, RateOptions):
+    """Single-arm incidence rates: events in person-time."""
+
+    type: Literal["rate"] = Field(description="Events and person-time in one arm.")
+    measure: RateMeasure = Field(
+        _default_measure(RATE),
+        description=f"{_choices(RATE.measures)} (raw, log, square-root, Freeman-Tukey rate).",
+    )
+    method: RateMethod = Field(RATE.default_method, description="FE or a random-effects estimator.")
+    data: list[RateRow] = Field(min_length=1, description="One row per study.")
+
+
+class RateComparisonOutcome(_OutcomeBase, RateOptions):
+    """Two-arm incidence rates: events and person-time in each arm."""
+
+    type: Literal["rate_comparison"] = Field(description="Events and person-time in two arms.")
+    measure: RateComparisonMeasure = Field(
+        _default_measure(RATE_COMPARISON),
+        description=f"{_choices(RATE_COMPARISON.measures)} (rate ratio, rate difference, "
+        "difference of square-root rates).",
+    )
+    method: RateComparisonMethod = Field(
+        RATE_COMPARISON.default_method,
+        description="FE, MH (IRR and IRD), or a random-effects estimator.",
+    )
+    correct: bool = Field(
+        True, description="MH: continuity correction of the Mantel-Haenszel test (IRR)."
+    )
+    data: list[RateComparisonRow] = Field(min_length=1, description="One row per study.")
+
+
 Outcome = Annotated[
-    ProportionOutcome | BinaryOutcome | ContinuousOutcome | GenericOutcome,
+    ProportionOutcome
+    | BinaryOutcome
+    | ContinuousOutcome
+    | GenericOutcome
+    | RateOutcome
+    | RateComparisonOutcome,
     Field(discriminator="type"),
 ]
 OUTCOME_TYPE_CODES = tuple(OUTCOME_TYPES)

@@ -91,7 +91,7 @@ def interpret_outcome(result: OutcomeResult, designs: list[str | None]) -> Findi
     outcome, pooled = result.outcome, result.pooled
     good = outcome.good_direction()
     favours = None
-    if outcome.type == "proportion":
+    if outcome.type in ("proportion", "rate"):  # single arm: no value of no effect
         size, direction = RATE, NO_DIRECTION
     else:
         size, direction = classify(result)

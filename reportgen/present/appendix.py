@@ -27,6 +27,7 @@ from reportgen.present.format import (
     significant,
 )
 from reportgen.present.phrases import certainty_word, reasons_text
+from reportgen.present.rates import RATE_TYPES, rate_methods, rate_study_columns
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
 from reportgen.stats.measures import displayed_measure, measure_info, method_info
@@ -60,10 +61,12 @@ def software_sentence(provenance: Provenance) -> str:
 def methods_paragraphs(results: ReportResults) -> list[str]:
     """One paragraph per distinct analysis set-up, then what every outcome shares."""
     groups: dict[tuple[str, str, str, str], list[str]] = {}
+    units: dict[tuple[str, str, str, str], str] = {}
     for result in results.outcomes:
         outcome = result.outcome
         key = (outcome.type, outcome.measure, outcome.method, result.model.test)
         groups.setdefault(key, []).append(outcome.label)
+        units.setdefault(key, getattr(outcome, "time_unit", ""))  # rates: unit of person-time
     paragraphs = []
     for (kind, measure, method, test), labels in groups.items():
         applies = "all outcomes" if len(groups) == 1 else join_words(labels)
@@ -79,6 +82,7 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
                 "Studies with a zero cell had 0.5 added to each cell of their table before "
                 "effect sizes were computed. "
             )
+        text += rate_methods(kind, shown, units[(kind, measure, method, test)])
         if kind == "proportion":
             text += BACK_TRANSFORMS[measure]
         elif MEASURES[measure].scale == "ratio":
@@ -181,6 +185,8 @@ def _study_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]]]:
             ["Intervention mean (SD), n", "Control mean (SD), n"],
             [[_arm_values(s.data[a]) for a in ("intervention", "control")] for s in result.studies],
         )
+    if kind in RATE_TYPES:
+        return rate_study_columns(result)
     return (["Reported"], [[_reported(s.data)] for s in result.studies])
 
 

@@ -230,6 +230,7 @@ class MeasureDisplay:
     code: str
     name: str
     short: str
+    per_time: bool = False  # a rate or rate difference, shown per RATE_PER units of person-time
 
     @property
     def scale(self) -> str:
@@ -252,7 +253,13 @@ MEASURES = {
         MeasureDisplay("HR", "hazard ratio", "HR"),
         MeasureDisplay("OR", "odds ratio", "OR"),
         MeasureDisplay("RR", "risk ratio", "RR"),
+        MeasureDisplay("IR", "incidence rate", "rate", per_time=True),
+        MeasureDisplay("IRLN", "log-transformed incidence rate", "rate", per_time=True),
+        MeasureDisplay("IRS", "square-root transformed incidence rate", "rate", per_time=True),
+        MeasureDisplay("IRFT", "Freeman-Tukey transformed incidence rate", "rate", per_time=True),
         MeasureDisplay("IRR", "incidence rate ratio", "IRR"),
+        MeasureDisplay("IRD", "incidence rate difference", "IRD", per_time=True),
+        MeasureDisplay("IRSD", "difference of square-root incidence rates", "IRSD"),
         MeasureDisplay("MD", "mean difference", "MD"),
         MeasureDisplay("RD", "risk difference", "RD"),
         MeasureDisplay("SMD", "standardised mean difference (Hedges' g)", "SMD"),
@@ -262,11 +269,39 @@ MEASURES = {
 MEASURE_NAMES = {key: display.name for key, display in MEASURES.items()}
 
 
+# Rates and rate differences are shown per this much person-time ("per 1,000 person-years").
+RATE_PER = 1000
+
+
+def per_time_value(rate: float) -> str:
+    """A rate (events per unit of person-time) per RATE_PER units: one decimal from 1 up
+    (0.0147 -> '14.7'), two significant figures below (0.00004 -> '0.040'), '0' for none."""
+    scaled = rate * RATE_PER
+    if scaled == 0 or math.isnan(scaled) or abs(scaled) >= 1:
+        return number(scaled, 1)
+    return significant(scaled, 2)
+
+
+def per_time_count(rate: float) -> str:
+    """A rate per RATE_PER units of person-time as running text counts it: whole from 10 up
+    (0.0222 -> '22'), one decimal from 1 (0.0025 -> '2.5'), one significant figure below
+    (0.00042 -> '0.4')."""
+    scaled = rate * RATE_PER
+    if abs(scaled) >= 10:
+        return count(int(round_half_up(scaled, 0)))
+    if abs(scaled) >= 1 or scaled == 0:
+        return compact(scaled, 1)
+    return significant(scaled, 1)
+
+
 def effect_value(value: float, measure: str) -> str:
-    """A natural-scale value as tables show it: proportions in percent with one decimal, ratios
-    and differences with two decimals."""
+    """A natural-scale value as tables show it: proportions in percent with one decimal, rates
+    and rate differences per RATE_PER units of person-time, ratios and differences with two
+    decimals."""
     if MEASURES[measure].scale == "proportion":
         return percent_value(value)
+    if MEASURES[measure].per_time:
+        return per_time_value(value)
     return number(value, 2)
 
 

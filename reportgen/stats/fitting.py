@@ -211,10 +211,16 @@ def back_transform_size(table: OutcomeTable, measure: str) -> float | None:
     """The size the pooled values' back-transformation needs: the harmonic mean of the sample
     sizes for PFT (``transf.ipft.hm``) and, by the same choice, of the person-time for IRFT
     (``transf.iirft`` with that time); None for every other measure."""
+    column = _size_column(measure)
+    return harmonic_mean(table[column]) if column else None
+
+
+def _size_column(measure: str) -> str | None:
+    """The table column a measure's back-transformation needs (PFT: total, IRFT: time)."""
     if measure == "PFT":
-        return harmonic_mean(table["total"])
+        return "total"
     if measure == "IRFT":
-        return harmonic_mean(table["time"])
+        return "time"
     return None
 
 
@@ -224,6 +230,6 @@ def study_intervals(fit: Fit, table: OutcomeTable) -> tuple[np.ndarray, np.ndarr
     crit = float(ndtri(1 - (1 - CONFIDENCE_LEVEL) / 2))
     yi, vi = fit.effects.yi, fit.effects.vi
     half = crit * np.sqrt(vi)
-    n = {"PFT": "total", "IRFT": "time"}.get(fit.effects.measure)
-    sizes = table[n] if n else None
+    column = _size_column(fit.effects.measure)
+    sizes = table[column] if column else None
     return fit.natural(yi, sizes), fit.natural(yi - half, sizes), fit.natural(yi + half, sizes)

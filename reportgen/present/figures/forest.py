@@ -34,6 +34,7 @@ from reportgen.present.figures.style import (
 )
 from reportgen.present.format import (
     MEASURES,
+    RATE_PER,
     SHORT_METHOD_NAMES,
     effect_value,
     heterogeneity_line,
@@ -320,6 +321,8 @@ def _draw_axis(
         if display.scale == "proportion"
         else (f"{display.name.capitalize()}" + (" (log scale)" if log_axis else ""))
     )
+    if display.per_time:  # rates and rate differences: per 1,000 of the outcome's time unit
+        label += f" per {RATE_PER:,} {getattr(result.outcome, 'time_unit', '')}"
     favours = favours_labels(result)
     plot.set_xlabel(label, labelpad=24 if favours else 3)
     if favours:
