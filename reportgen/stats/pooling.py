@@ -26,6 +26,7 @@ from reportgen.stats.fitstats import fit_statistics
 from reportgen.stats.frozen import FloatArray, FrozenResult, plain, readonly_array, readonly_new
 from reportgen.stats.measures import ESTIMATORS, TESTS
 from reportgen.stats.tau2 import Buffers, estimate_tau2, q_profile_interval
+from reportgen.stats.variance_components import VarianceComponents
 from reportgen.stats.vectors import inner
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ class PoolResult(FrozenResult):
     bic: float | None = None
     tau2_se: float | None = None
     mh: MHTests | None = None  # Mantel-Haenszel odds ratios only
+    components: VarianceComponents | None = None  # three-level models only (stats.multilevel)
     # (y, v, tau2, typical variance): what the Q-profile interval needs, computed on first use.
     _profile_data: tuple[FloatArray, FloatArray, float, float] | None = field(
         default=None, repr=False, compare=False

@@ -401,3 +401,4 @@ for (measure in c("PR", "PLO", "PLN", "PAS", "PFT")) {
 }
 write_reference(zero_cases, "metafor_zero_cells.json")
 source("tests/reference/metafor_rates.R")
+source("tests/reference/metafor_multilevel.R")
