@@ -167,6 +167,7 @@ class PoolResult(FrozenResult):
             "bic": plain(self.bic),
             "tau2_se": plain(self.tau2_se),
             "mh": plain(self.mh),
+            "components": plain(self.components),
         }
 
     def __repr__(self) -> str:
