@@ -85,7 +85,7 @@ def test_csv_rows_read_like_inline_rows(write_config):
         (
             "{study: spaf, events: 8, time: 263, total: 20}",
             "total",
-            "unknown key 'total'; allowed keys: study, events, time",
+            "unknown key 'total'; allowed keys: study, effect, events, time",
         ),
     ],
 )

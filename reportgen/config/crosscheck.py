@@ -9,6 +9,7 @@ import difflib
 from typing import Any, TypeGuard
 
 from reportgen.config.limits import excerpt
+from reportgen.config.three_level import check_three_level, is_three_level
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
 from reportgen.paths import data_dir
@@ -72,6 +73,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
                 add(("outcomes", o_index, "id"), f"duplicate outcome id '{outcome_id}'")
             outcome_ids.add(outcome_id)
         _check_outcome_options(outcome, ("outcomes", o_index), add, study_ids, studies)
+        check_three_level(outcome, ("outcomes", o_index), add)
         rows = outcome.get("data")
         if not isinstance(rows, list):
             rows = []
@@ -93,7 +95,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
                             else "; it must be listed under studies"
                         ),
                     )
-                if study_ref in seen:
+                if study_ref in seen and not is_three_level(outcome):
                     add(
                         (*here, "study"),
                         f"study '{study_ref}' has more than one row in this outcome",

@@ -7,7 +7,15 @@ from typing import Annotated
 
 from pydantic import Field
 
-from reportgen.config.parts import Count, Identifier, Strict, Text, ZeroCellOptions
+from reportgen.config.parts import (
+    EFFECT_DESCRIPTION,
+    Count,
+    EffectId,
+    Identifier,
+    Strict,
+    Text,
+    ZeroCellOptions,
+)
 
 # Person-time: a positive real number (a time of 0 has no rate; nan and infinities refused).
 PersonTime = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)]
@@ -17,6 +25,7 @@ class RateRow(Strict):
     """One study's events and person-time (*contract*: study, events, time)."""
 
     study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    effect: EffectId | None = Field(None, description=EFFECT_DESCRIPTION)
     events: Count = Field(description="Number of events counted.")
     time: PersonTime = Field(
         description="Person-time in which they were counted (> 0), in the outcome's time_unit."
@@ -33,6 +42,7 @@ class RateComparisonRow(Strict):
     control {events, time})."""
 
     study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    effect: EffectId | None = Field(None, description=EFFECT_DESCRIPTION)
     intervention: RateArm = Field(description="The treatment arm.")
     control: RateArm = Field(description="The comparison arm.")
 

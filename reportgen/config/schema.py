@@ -166,6 +166,11 @@ class _OutcomeBase(Strict):
         None, description="A study attribute: fit one model per value and test the difference."
     )
     sensitivity: list[Sensitivity] = Field(default_factory=list, description="Named re-analyses.")
+    structure: Literal["three_level"] | None = Field(
+        None,
+        description="*Contract.* three_level: several effects per study (rows name an effect "
+        "id), fitted as rma.mv(yi, vi, random = ~ 1 | study/effect) by REML or ML.",
+    )
     certainty: CertaintyRating | None = Field(
         None, description="GRADE rating; if omitted, reportgen's suggestion is used and says so."
     )

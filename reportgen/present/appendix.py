@@ -20,6 +20,7 @@ from reportgen.present.format import (
     heterogeneity_line,
     heterogeneity_words,
     join_words,
+    level_texts,
     number,
     p_value,
     percent,
@@ -27,7 +28,7 @@ from reportgen.present.format import (
     significant,
 )
 from reportgen.present.phrases import certainty_word, reasons_text
-from reportgen.present.rates import RATE_TYPES, rate_methods, rate_study_columns
+from reportgen.present.rates import RATE_TYPES, outcome_methods, rate_study_columns
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
 from reportgen.stats.measures import displayed_measure, measure_info, method_info
@@ -61,12 +62,12 @@ def software_sentence(provenance: Provenance) -> str:
 def methods_paragraphs(results: ReportResults) -> list[str]:
     """One paragraph per distinct analysis set-up, then what every outcome shares."""
     groups: dict[tuple[str, str, str, str], list[str]] = {}
-    units: dict[tuple[str, str, str, str], str] = {}
+    first: dict[tuple[str, str, str, str], Any] = {}  # the first outcome of each set-up
     for result in results.outcomes:
         outcome = result.outcome
         key = (outcome.type, outcome.measure, outcome.method, result.model.test)
         groups.setdefault(key, []).append(outcome.label)
-        units.setdefault(key, getattr(outcome, "time_unit", ""))  # rates: unit of person-time
+        first.setdefault(key, outcome)
     paragraphs = []
     for (kind, measure, method, test), labels in groups.items():
         applies = "all outcomes" if len(groups) == 1 else join_words(labels)
@@ -82,7 +83,7 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
                 "Studies with a zero cell had 0.5 added to each cell of their table before "
                 "effect sizes were computed. "
             )
-        text += rate_methods(kind, shown, units[(kind, measure, method, test)])
+        text += outcome_methods(first[(kind, measure, method, test)], shown)
         if kind == "proportion":
             text += BACK_TRANSFORMS[measure]
         elif MEASURES[measure].scale == "ratio":
@@ -128,6 +129,8 @@ def _ci(result_or_fit, measure: str) -> str:
 
 
 def _i2_text(model) -> str:
+    if model.components is not None:  # three-level: per level
+        return level_texts(model)[1]
     if model.i2 is None:
         return "not estimable"
     text = f"{number(model.i2, 1)}%"
@@ -137,6 +140,8 @@ def _i2_text(model) -> str:
 
 
 def _tau2_text(model) -> str:
+    if model.components is not None:
+        return level_texts(model)[0]
     if model.tau2 is None:
         return "not estimable"
     text = significant(model.tau2, 4)

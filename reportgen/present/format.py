@@ -152,6 +152,14 @@ def heterogeneity_line(model: PoolResult) -> str:
     """'Heterogeneity: I² = 76.9%, τ² (REML) = 0.409, Q = 19.48 (df = 5), p = 0.002'."""
     if model.k == 1:
         return "Heterogeneity: not estimable from a single study"
+    if model.components is not None:  # three-level model: one variance per level
+        parts = model.components
+        return (
+            f"Heterogeneity: \u03c3\u00b2 ({model.method}) between studies "
+            f"{significant(parts.sigma2_between)} (I\u00b2 {number(parts.i2_between, 1)}%), "
+            f"within {significant(parts.sigma2_within)} (I\u00b2 {number(parts.i2_within, 1)}%), "
+            f"Q = {number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}"
+        )
     tau2 = (
         "\u03c4\u00b2 = 0 (fixed-effect model)"
         if model.method == "FE"
@@ -160,6 +168,21 @@ def heterogeneity_line(model: PoolResult) -> str:
     return (
         f"Heterogeneity: I\u00b2 = {number(model.i2, 1)}%, {tau2}, "
         f"Q = {number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}"
+    )
+
+
+def level_texts(model: PoolResult) -> tuple[str, str]:
+    """The tau2 and I2 cells of a three-level model: the total with each level's part,
+    '0.0978 (between studies 0.0651, within studies 0.0327)' and '95.2% (63.3% between
+    studies, 31.9% within studies)'."""
+    parts = model.components
+    if parts is None:
+        raise ValueError("not a three-level model")
+    return (
+        f"{significant(model.tau2, 4)} (between studies {significant(parts.sigma2_between, 4)}, "
+        f"within studies {significant(parts.sigma2_within, 4)})",
+        f"{number(model.i2, 1)}% ({number(parts.i2_between, 1)}% between studies, "
+        f"{number(parts.i2_within, 1)}% within studies)",
     )
 
 

@@ -5,6 +5,8 @@ appendix; numbers through ``present.format``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportgen.interpret.rates import control_rate, treated_rate
 from reportgen.present.format import RATE_PER, as_entered, count, per_time_count
 from reportgen.present.locale import Locale
@@ -26,6 +28,21 @@ def rate_study_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]
         return [f"Events / {unit}"], [[_events_time(s.data)] for s in result.studies]
     headers = [f"{arm.capitalize()} events / {unit}" for arm in ARMS]
     return headers, [[_events_time(s.data[arm]) for arm in ARMS] for s in result.studies]
+
+
+def outcome_methods(outcome: Any, measure: str) -> str:
+    """Methods sentences that depend on the outcome's own keys: a three-level structure, and
+    the rate sentences of ``rate_methods`` (empty for other outcomes)."""
+    text = ""
+    if getattr(outcome, "structure", None) == "three_level":
+        text += (
+            "Several effects per study were pooled with a three-level model (effects within "
+            "studies; metafor's rma.mv with random = ~ 1 | study/effect, fitted by "
+            f"{'restricted ' if outcome.method == 'REML' else ''}maximum likelihood), which "
+            "estimates the variance between studies and between effects within studies; "
+            "I\u00b2 is given for each level (Cheung 2014). "
+        )
+    return text + rate_methods(outcome.type, measure, getattr(outcome, "time_unit", ""))
 
 
 def rate_methods(kind: str, measure: str, time_unit: str) -> str:

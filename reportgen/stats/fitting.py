@@ -32,6 +32,7 @@ from reportgen.stats.glmm import fit_glmm
 from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
 from reportgen.stats.measures import METHODS, combination_problems, displayed_measure
 from reportgen.stats.mh_rates import mantel_haenszel_rates
+from reportgen.stats.multilevel import fit_three_level
 from reportgen.stats.pooling import CONFIDENCE_LEVEL, PoolResult, pool
 
 
@@ -198,6 +199,24 @@ def fit_table(
     check_combination(table.type, measure, method, test)
     effects = effect_sizes(table, measure, method, options.zero_cells)
     model = FITTERS[METHODS[method].fitter](table, effects, method, test, options)
+    n = back_transform_size(table, measure)
+    values = to_natural(
+        [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper],
+        effects.measure,
+        n,
+    )
+    return Fit(effects, model, NaturalScale(*(float(x) for x in values)), n)
+
+
+def fit_three_level_table(
+    table: OutcomeTable, measure: str, method: str, options: FitOptions = DEFAULT_OPTIONS
+) -> Fit:
+    """Effect sizes of a table with several effects per study (``table.study_ids`` repeat) and
+    the three-level model of ``stats.multilevel`` (REML or ML, z test), back-transformed as
+    ``fit_table`` does."""
+    check_combination(table.type, measure, method, "z")
+    effects = effect_sizes(table, measure, method, options.zero_cells)
+    model = fit_three_level(effects.yi, effects.vi, table.study_ids, method, "z")
     n = back_transform_size(table, measure)
     values = to_natural(
         [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper],
