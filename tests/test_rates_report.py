@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from metafor_reference import load_reference
 
 from reportgen.config.load import load_config
 from reportgen.errors import ConfigError
@@ -118,3 +119,34 @@ def test_words_per_thousand_units_of_time(tmp_path, write_config):
     document = json.loads((built.folder / "results.json").read_text(encoding="utf-8"))
     outcomes = {o["id"]: o for o in document["outcomes"]}
     assert outcomes["stroke-rate"]["pooled"]["estimate"] == pytest.approx(0.0222, abs=5e-5)
+
+
+def test_drop00_leaves_out_double_zero_studies_of_inverse_variance_fits(write_config):
+    rows = COMPARISON_ROWS.replace(
+        "{study: cafa, intervention: {events: 6, time: 237}, control: {events: 9, time: 241}}",
+        "{study: cafa, intervention: {events: 0, time: 237}, control: {events: 0, time: 241}}",
+    )
+    kept = analyse(load_config(write_config(_config(rows=rows))).config).outcomes[0]
+    assert kept.k == 6  # escalc's default drop00 = FALSE: 1/2 added to both arms
+    dropping = _config("    zero_cells: {drop00: true}\n", rows=rows)
+    dropped = analyse(load_config(write_config(dropping)).config).outcomes[0]
+    assert dropped.k == 5 and "cafa" not in [s.id for s in dropped.studies]
+    assert any("drop00" in note and "cafa" in note for note in dropped.notes)
+
+
+def test_mantel_haenszel_rate_ratio_tests_in_results_json(tmp_path, write_config):
+    path = write_config(_config("    method: MH\n    correct: false\n"))
+    built = build_report(path, tmp_path / "out", formats=("json",))
+    document = json.loads((built.folder / "results.json").read_text(encoding="utf-8"))
+    stroke = document["outcomes"][0]
+    # rma.mh(..., measure = "IRR", correct = FALSE) on dat.hart1999 (metafor_rates.json)
+    case = next(
+        c
+        for c in load_reference("metafor_rates.json")["cases"]
+        if c["kind"] == "mh"
+        and c["dataset"] == "hart1999"
+        and c["measure"] == "IRR"
+        and not c["correct"]
+    )
+    assert stroke["mh"]["cmh"] == pytest.approx(case["cmh"], rel=1e-9)
+    assert stroke["mh"]["tarone"] is None  # Tarone's test exists for odds ratios only
