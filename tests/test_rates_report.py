@@ -150,3 +150,18 @@ def test_mantel_haenszel_rate_ratio_tests_in_results_json(tmp_path, write_config
     )
     assert stroke["mh"]["cmh"] == pytest.approx(case["cmh"], rel=1e-9)
     assert stroke["mh"]["tarone"] is None  # Tarone's test exists for odds ratios only
+
+
+def test_forest_plot_of_rates_draws_rates_per_thousand_from_zero(write_config):
+    from reportgen.present.figures.forest_layout import data_columns, x_axis
+
+    comparison, single = analyse(load_config(write_config(_config())).config).outcomes
+    low, high, ticks, labels, log_axis = x_axis(single)
+    assert not log_axis and ticks[0] == 0.0 and low < 0 < high
+    assert labels[:3] == ["0.0", "20.0", "40.0"]  # rates per 1,000 patient-years
+    assert high >= max(s.ci_upper for s in single.studies)
+    headers, cells, totals = data_columns(single)
+    assert headers == ["Events / time"] and cells[0] == ["9 / 413"] and totals == ["53 / 2396"]
+    headers, cells, totals = data_columns(comparison)
+    assert cells[0] == ["9 / 413", "19 / 398"] and totals == ["53 / 2396", "133 / 2207"]
+    assert x_axis(comparison)[4]  # rate ratios on a log axis

@@ -130,7 +130,8 @@ def _row(finding: Finding, config: ReportConfig, footnote: str) -> BriefRow:
         getattr(outcome, "unit", None),
         outcome.follow_up and f"follow-up {outcome.follow_up}",
     ]
-    studies = f"{count(result.k)} {'study' if result.k == 1 else 'studies'}"
+    n = result.study_count  # three-level outcomes: studies, not effects
+    studies = f"{count(n)} {'study' if n == 1 else 'studies'}"
     participants = (
         f"{count(result.participants)} ({studies})" if result.participants is not None else studies
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportgen.interpret.rates import control_rate, treated_rate
-from reportgen.present.format import RATE_PER, as_entered, count, per_time_count
+from reportgen.present.format import MEASURES, RATE_PER, as_entered, count, per_time_count
 from reportgen.present.locale import Locale
 from reportgen.stats.analysis import OutcomeResult
 from reportgen.stats.measures import measure_info
@@ -113,6 +113,14 @@ def rate_frequencies(result: OutcomeResult, words: Locale, intervention: str) ->
             intervention=intervention,
         )
     ]
+
+
+def rate_unit(outcome: Any) -> dict[str, str]:
+    """The unit slots of a sentence about a rate difference (``per``, ``time_unit``), or none
+    for measures not shown per unit of time."""
+    if not MEASURES[outcome.measure].per_time:
+        return {}
+    return {"per": count(RATE_PER), "time_unit": outcome.time_unit}
 
 
 def brief_rate(result: OutcomeResult) -> str:

@@ -27,7 +27,7 @@ from reportgen.present.format import (
     round_half_up,
 )
 from reportgen.present.locale import Locale, locale
-from reportgen.present.rates import incidence_sentence, rate_frequencies
+from reportgen.present.rates import incidence_sentence, rate_frequencies, rate_unit
 from reportgen.stats.measures import displayed_measure
 
 
@@ -155,8 +155,10 @@ def numbers_behind(finding: Finding, words: Locale, intervention: str) -> list[s
     if outcome.measure == "MD":
         return _mean_difference(finding, words)
     frequencies = rate_frequencies(result, words, intervention)  # rate comparisons only
+    unit = rate_unit(outcome)  # rate differences: "per 1,000 person-years"
     effect = words.text(
-        "numbers.effect",
+        "numbers.effect_per_time" if unit else "numbers.effect",
+        **unit,
         measure=words.text(
             f"numbers.measures.{displayed_measure(outcome.measure, outcome.method)}"
         ),

@@ -242,7 +242,7 @@ def _finding_view(
 ) -> FindingView:
     result, rating = finding.result, finding.certainty
     outcome = result.outcome
-    studies = words.noun(result.k, "study")
+    studies = words.noun(result.study_count, "study")
     if result.participants is None:
         basis = words.text("summary.basis", studies=studies)
     else:

@@ -110,6 +110,12 @@ class OutcomeResult(FrozenResult):
     def k(self) -> int:
         return self.model.k
 
+    @property
+    def study_count(self) -> int:
+        """Studies in the analysis: k, or fewer for a three-level model (several effects per
+        study)."""
+        return len({s.id for s in self.studies})
+
     def to_dict(self) -> dict[str, Any]:
         """Every field, ``k`` and the nested results as JSON-safe plain data (NaN and infinite
         values as None); ``outcome`` is the outcome's config as ``model_dump(mode="json")``."""

@@ -321,6 +321,8 @@ def _draw_axis(
         if display.scale == "proportion"
         else (f"{display.name.capitalize()}" + (" (log scale)" if log_axis else ""))
     )
+    if display.scale == "rate":  # the axis shows rates whatever the pooling scale
+        label = "Incidence rate"
     if display.per_time:  # rates and rate differences: per 1,000 of the outcome's time unit
         label += f" per {RATE_PER:,} {getattr(result.outcome, 'time_unit', '')}"
     favours = favours_labels(result)

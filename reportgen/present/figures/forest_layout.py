@@ -241,6 +241,13 @@ def _arm(study: StudyResult, arm: str) -> str:
     return f"{study.data[arm]['events']:,} / {study.data[arm]['total']:,}"
 
 
+def _round_ticks(high: float) -> list[float]:
+    """Ticks from 0 past ``high`` at a round step (1, 2 or 5 times a power of ten), 3 to 6."""
+    power = 10.0 ** np.floor(np.log10(high / 4))
+    step = next(m * power for m in (1, 2, 5, 10) if high / (m * power) <= 5)
+    return [float(i * step) for i in range(int(np.ceil(high / step - 1e-9)) + 1)]
+
+
 def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str], bool]:
     """Axis limits, ticks and tick labels on the natural scale; True for a log axis."""
     display = MEASURES[result.outcome.measure]
@@ -251,7 +258,8 @@ def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str],
     if display.scale == "rate":  # single-arm rates: a linear axis from 0
         values += [result.pooled.pi_lower, result.pooled.pi_upper]
         high = max([v for v in values if np.isfinite(v)] or [1.0]) or 1.0
-        ticks = list(np.linspace(0.0, high, 5))
+        ticks = _round_ticks(high)
+        high = max(high, ticks[-1])
         labels = [effect_value(t, result.outcome.measure) for t in ticks]
         return -0.05 * high, 1.05 * high, ticks, labels, False
     if display.null is None:  # only proportions, handled above, have no value of no effect
