@@ -122,3 +122,30 @@ def test_duplicate_effect_ids_and_effects_without_structure_are_located(write_co
         and "add structure: three_level" in p
         for p in found
     )
+
+
+def test_three_level_rate_comparison_with_drop00(write_config):
+    """Any outcome type can be three-level; escalc's drop00 applies to its effects."""
+    text = (
+        "report: {id: r, title: R}\n"
+        "studies:\n  - {id: a, label: A}\n  - {id: b, label: B}\n  - {id: c, label: C}\n"
+        "outcomes:\n  - id: infections\n    label: Infections\n    plain_label: had an infection\n"
+        "    role: harm\n    type: rate_comparison\n    structure: three_level\n"
+        "    zero_cells: {drop00: true}\n    time_unit: catheter-days\n    data:\n"
+        + "".join(
+            f"      - {{study: {s}, effect: {e}, intervention: {{events: {x1}, time: {t1}}}, "
+            f"control: {{events: {x2}, time: {t2}}}}}\n"
+            for s, e, x1, t1, x2, t2 in (
+                ("a", 1, 7, 1344, 11, 1988),
+                ("a", 2, 8, 1600, 8, 1461),
+                ("b", 1, 3, 1201, 14, 1096),
+                ("b", 2, 0, 300, 0, 310),
+                ("c", 1, 6, 1536, 10, 1503),
+                ("c", 2, 17, 6760, 15, 6840),
+            )
+        )
+    )
+    (result,) = analyse(load_config(write_config(text)).config).outcomes
+    assert result.k == 5 and result.study_count == 3
+    assert any("drop00" in note and "b" in note for note in result.notes)
+    assert result.model.components is not None and result.model.method == "REML"

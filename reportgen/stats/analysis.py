@@ -306,9 +306,13 @@ def _three_level_outcome(
     """A three-level outcome (several effects per study): rows grouped by study in the order
     studies first appear, each labelled with its effect id; analyses that assume independent
     effects (leave-one-out, small-study tests) are not run, and the notes say so."""
-    table = grouped_by_study(outcome_table(config, outcome))
+    grouped = grouped_by_study(outcome_table(config, outcome))
+    table, dropped = without_double_zeros(grouped, outcome.method, options)
     main = fit_three_level_table(table, outcome.measure, outcome.method, options)
     notes = [*main.model.notes, *THREE_LEVEL_NOTES]
+    if dropped:
+        studies = ", ".join(dict.fromkeys(dropped))
+        notes.append(f"Effects with no events in either arm were left out (drop00), of: {studies}.")
     return OutcomeResult(
         outcome=outcome,
         model=main.model,
