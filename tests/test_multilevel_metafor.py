@@ -75,6 +75,8 @@ def test_invalid_options_and_data_are_refused():
         fit_three_level(case["yi"], case["vi"], case["study"], "REML", "knha")
     with pytest.raises(AnalysisError, match="at least two effects"):
         fit_three_level([0.1], [0.01], ["a"])
+    with pytest.raises(AnalysisError, match="at least two studies"):
+        fit_three_level([0.1, 0.3, 0.2], [0.01, 0.02, 0.03], ["a", "a", "a"])
     with pytest.raises(AnalysisError, match="vi > 0"):
         fit_three_level([0.1, 0.2], [0.01, 0.0], ["a", "a"])
     assert ABSOLUTE_FLOOR < BOUNDARY_FLOOR

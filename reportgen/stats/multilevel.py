@@ -19,9 +19,10 @@ observations under REML; Cochran's Q is that of the fixed-effect model; ``test =
 distribution with k - 1 degrees of freedom (no Knapp-Hartung adjustment); the prediction
 interval adds both components to SE^2; weights are the diagonal of V^-1, in percent.
 
-Edge cases: with one effect per study (or one study) the two components are not identified
-separately (only their sum is); the fit is returned with both halves equal, as metafor's search
-gives from equal starting values, and a note says so. Components on the 0 boundary are 0 here
+Edge cases: with one effect per study the two components are not identified separately (only
+their sum is); the fit is returned with both halves equal, as metafor's search gives from equal
+starting values, and a note says so. With a single study the between-study variance cannot be
+estimated at all: AnalysisError. Components on the 0 boundary are 0 here
 (metafor reports values near 1e-10).
 """
 
@@ -170,6 +171,11 @@ def fit_three_level(
     k = blocks.y.size
     if k < 2:
         raise AnalysisError("a three-level model needs at least two effects")
+    if blocks.n_blocks < 2:
+        raise AnalysisError(
+            "a three-level model needs at least two studies: with one, the variance between "
+            "studies cannot be estimated"
+        )
     between, within, iterations = _maximise(blocks, k, method)
     state = _state(blocks, between, within)
     return _result(blocks, state, between, within, method, test, iterations)
@@ -203,12 +209,10 @@ def _result(
     parameters = 3
     n_bic = k - 1 if method == "REML" else k
     notes: tuple[str, ...] = ()
-    if blocks.n_blocks == k or blocks.n_blocks == 1:
+    if blocks.n_blocks == k:
         notes = (
-            "Three-level model: with "
-            + ("one effect per study" if blocks.n_blocks == k else "a single study")
-            + " the between- and within-study variances cannot be told apart; only their sum "
-            "is estimated (shown split equally).",
+            "Three-level model: with one effect per study the between- and within-study "
+            "variances cannot be told apart; only their sum is estimated (shown split equally).",
         )
     diagonal = state.w - between * state.c[blocks.index] * state.w**2
     return PoolResult(
