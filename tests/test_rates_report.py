@@ -165,3 +165,16 @@ def test_forest_plot_of_rates_draws_rates_per_thousand_from_zero(write_config):
     headers, cells, totals = data_columns(comparison)
     assert cells[0] == ["9 / 413", "19 / 398"] and totals == ["53 / 2396", "133 / 2207"]
     assert x_axis(comparison)[4]  # rate ratios on a log axis
+
+
+def test_a_new_version_says_how_a_rate_moved_per_thousand(tmp_path, write_config):
+    out = tmp_path / "out"
+    build_report(write_config(_config()), out, formats=("json",))
+    changed = _config().replace(
+        "{study: spaf, events: 8, time: 263}", "{study: spaf, events: 12, time: 263}"
+    )
+    built = build_report(write_config(changed), out, formats=("json",))
+    document = json.loads((built.folder / "results.json").read_text(encoding="utf-8"))
+    changes = json.dumps(document, ensure_ascii=False)
+    assert "Stroke rate with warfarin: pooled estimate moved from 22.2 to " in changes
+    assert "per 1,000 (+" in changes
