@@ -149,3 +149,18 @@ def test_three_level_rate_comparison_with_drop00(write_config):
     assert result.k == 5 and result.study_count == 3
     assert any("drop00" in note and "b" in note for note in result.notes)
     assert result.model.components is not None and result.model.method == "REML"
+
+
+def test_effect_ids_read_from_csv(write_config):
+    from pathlib import Path
+
+    case = KONSTANTOPOULOS
+    lines = "".join(
+        f"d{s},{e},{y!r},{v**0.5!r}\n"
+        for y, v, s, e in zip(case["yi"], case["vi"], case["study"], case["effect"], strict=True)
+    )
+    Path("effects.csv").write_text("study,effect,estimate,se\n" + lines, encoding="utf-8")
+    text = _config(rows=[]).replace("    data:\n", "    data: effects.csv\n")
+    (result,) = analyse(load_config(write_config(text)).config).outcomes
+    assert result.k == 56 and result.model.components.studies == 11
+    assert result.model.estimate == pytest.approx(case["estimate"], rel=1e-6)

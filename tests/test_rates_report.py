@@ -178,3 +178,9 @@ def test_a_new_version_says_how_a_rate_moved_per_thousand(tmp_path, write_config
     changes = json.dumps(document, ensure_ascii=False)
     assert "Stroke rate with warfarin: pooled estimate moved from 22.2 to " in changes
     assert "per 1,000 (+" in changes
+
+
+def test_event_may_name_what_a_rate_difference_counts(write_config):
+    text = _config("    measure: IRD\n    event: had a stroke or systemic embolism\n")
+    (comparison, _) = analyse(load_config(write_config(text)).config).outcomes
+    assert comparison.outcome.counted_event() == "had a stroke or systemic embolism"

@@ -246,7 +246,8 @@ def _check_meaning(outcome: dict, kind: OutcomeType, here: KeyPath, add) -> None
             f"say what the {measure} counts, finishing 'fewer people ...': add event, e.g. "
             "event: died or event: had a fall",
         )
-    if outcome.get("event") is not None and not counts_events and kind.code != "proportion":
+    counted = kind.code in ("proportion", "rate", "rate_comparison")  # data count events
+    if outcome.get("event") is not None and not counts_events and not counted:
         add((*here, "event"), f"event applies to counted events, not to measure {measure}")
     if measure != "MD":
         for key in MEASURED_KEYS:
