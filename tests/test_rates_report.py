@@ -184,3 +184,20 @@ def test_event_may_name_what_a_rate_difference_counts(write_config):
     text = _config("    measure: IRD\n    event: had a stroke or systemic embolism\n")
     (comparison, _) = analyse(load_config(write_config(text)).config).outcomes
     assert comparison.outcome.counted_event() == "had a stroke or systemic embolism"
+
+
+def test_single_arm_rate_review_headline_icons_and_totals(tmp_path, write_config):
+    """A review of rates only: the headline is the rate per 1,000 units of time, no icon array
+    of 100 people is drawn for it, and no '0 people' total is claimed."""
+    text = (
+        _config().split("  - id: stroke\n")[0]
+        + "  - id: stroke-rate"
+        + _config().split("  - id: stroke-rate")[1]
+    )
+    built = build_report(write_config(text), tmp_path / "out", formats=("html",))
+    page = (built.folder / "report.html").read_text(encoding="utf-8")
+    assert "Warfarin: people had a stroke about 22 times per 1,000 patient-years" in page
+    assert "There were six studies." in page and "0 people" not in page
+    assert "n = 0" not in page
+    summary = page[page.index('id="summary"') : page.index('id="appendix"')]
+    assert "in 100 people" not in summary

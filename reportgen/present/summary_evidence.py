@@ -88,7 +88,8 @@ def limitation_sentences(
     sentences.append(
         Prose(
             words.text(
-                "summary.total",
+                # no people counted (person-time or generic data only): say the studies alone
+                "summary.total" if results.participant_count else "summary.total_studies",
                 count=words.count_words(n_studies),
                 noun=words.noun_word(n_studies, "study"),
                 people=words.noun(results.participant_count, "person"),
