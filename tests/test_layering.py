@@ -32,7 +32,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("reportgen.errors", "reportgen.paths", "reportgen.provenance", "reportgen.version")),
     # What a measure is (scale, null, transforms, allowed methods): the one registry that config
     # validation, statistics, interpretation and presentation all derive from.
-    ("registry", ("reportgen.stats.measures", "reportgen.stats.transforms")),
+    (
+        "registry",
+        (
+            "reportgen.stats.measures",
+            "reportgen.stats.measure_list",
+            "reportgen.stats.registry_types",
+            "reportgen.stats.transforms",
+        ),
+    ),
     ("config", ("reportgen.config",)),
     ("stats", ("reportgen.stats",)),
     ("interpret", ("reportgen.interpret",)),

@@ -71,6 +71,25 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         }
         for s, m1, m2, n in (("s1", 3.1, 3.9, 40), ("s2", 2.8, 3.0, 25), ("s3", 4.0, 4.6, 60))
     ],
+    "rate": [
+        {"study": "s1", "events": 9, "time": 413.0},
+        {"study": "s2", "events": 0, "time": 263.5},
+        {"study": "s3", "events": 20, "time": 507},
+        {"study": "s4", "events": 6, "time": 237},
+    ],
+    "rate_comparison": [
+        {
+            "study": s,
+            "intervention": {"events": x1, "time": t1},
+            "control": {"events": x2, "time": t2},
+        }
+        for s, x1, t1, x2, t2 in (
+            ("s1", 9, 413, 19, 398),
+            ("s2", 0, 263.5, 19, 245),
+            ("s3", 3, 487, 13, 435),
+            ("s4", 20, 507, 50, 405),
+        )
+    ],
 }
 GENERIC_ROWS = {
     "ratio": [
@@ -190,7 +209,8 @@ def test_measures_are_consistent():
         assert measure.code == code
         assert set(measure.outcome_types) <= set(OUTCOME_TYPES)
         assert set(measure.methods) <= set(METHODS)
-        assert measure.null == {"proportion": None, "ratio": 1.0, "difference": 0.0}[measure.scale]
+        nulls = {"proportion": None, "rate": None, "ratio": 1.0, "difference": 0.0}
+        assert measure.null == nulls[measure.scale]
         if measure.thresholds is not None:
             small, moderate, large = measure.thresholds
             assert 0 < small < moderate < large
@@ -227,6 +247,7 @@ def test_transform_round_trips(code):
         "proportion": np.array([0.05, 0.3, 0.5, 0.9]),
         "ratio": np.array([0.2, 0.9, 1.0, 3.5]),
         "difference": np.array([-1.5, 0.0, 0.2, 4.0]),
+        "rate": np.array([0.001, 0.004, 0.3, 2.5]),
     }[measure.scale]
     n = 40.0
     back = measure.to_natural(measure.to_analysis(values, n), n)

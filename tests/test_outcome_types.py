@@ -169,7 +169,7 @@ def test_unknown_type_and_subgroup(write_config):
     found = problems(write_config, text)
     assert (
         "config.yaml:13: outcomes[0].type: expected one of 'proportion', 'binary', "
-        "'continuous', 'generic', got 'survival'"
+        "'continuous', 'generic', 'rate', 'rate_comparison', got 'survival'"
     ) in found
 
 

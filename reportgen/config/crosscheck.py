@@ -10,6 +10,7 @@ from typing import Any, TypeGuard
 
 from reportgen.config.limits import excerpt
 from reportgen.config.regression import check_regressions
+from reportgen.config.three_level import check_three_level, is_three_level
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
 from reportgen.paths import data_dir
@@ -74,6 +75,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
                 add(("outcomes", o_index, "id"), f"duplicate outcome id '{outcome_id}'")
             outcome_ids.add(outcome_id)
         _check_outcome_options(outcome, ("outcomes", o_index), add, study_ids, studies)
+        check_three_level(outcome, ("outcomes", o_index), add)
         rows = outcome.get("data")
         if not isinstance(rows, list):
             rows = []
@@ -95,7 +97,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
                             else "; it must be listed under studies"
                         ),
                     )
-                if study_ref in seen:
+                if study_ref in seen and not is_three_level(outcome):
                     add(
                         (*here, "study"),
                         f"study '{study_ref}' has more than one row in this outcome",
@@ -247,7 +249,8 @@ def _check_meaning(outcome: dict, kind: OutcomeType, here: KeyPath, add) -> None
             f"say what the {measure} counts, finishing 'fewer people ...': add event, e.g. "
             "event: died or event: had a fall",
         )
-    if outcome.get("event") is not None and not counts_events and kind.code != "proportion":
+    counted = kind.code in ("proportion", "rate", "rate_comparison")  # data count events
+    if outcome.get("event") is not None and not counts_events and not counted:
         add((*here, "event"), f"event applies to counted events, not to measure {measure}")
     if measure != "SMD" and outcome.get("familiar_scale") is not None:
         add(

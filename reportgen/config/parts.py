@@ -16,6 +16,14 @@ PositiveCount = Annotated[int, Field(strict=True, ge=1)]
 # A real number: true/false and text are refused (``mean: yes`` is not 1.0), and so are nan and
 # infinities (``.inf`` in YAML, ``1e999`` in a CSV), which no analysis can use.
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+# An effect's id within its study (three-level outcomes): text or a whole number.
+EffectId = Annotated[
+    Identifier | Annotated[int, Field(strict=True)], Field(union_mode="left_to_right")
+]
+EFFECT_DESCRIPTION = (
+    "*Contract.* Id of this effect within its study (outcomes with structure: three_level, "
+    "where a study may have several rows)."
+)
 
 
 class Strict(BaseModel):
@@ -48,6 +56,7 @@ class ProportionRow(Strict):
     """One study's count for a single-arm proportion (*contract*: study, events, total)."""
 
     study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    effect: EffectId | None = Field(None, description=EFFECT_DESCRIPTION)
     events: Count = Field(description="Number of people who had the outcome.")
     total: PositiveCount = Field(description="Number of people in whom the outcome was assessed.")
 
@@ -61,6 +70,7 @@ class BinaryRow(Strict):
     """Two-arm counts (*contract*: study, intervention {events, total}, control {...})."""
 
     study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    effect: EffectId | None = Field(None, description=EFFECT_DESCRIPTION)
     intervention: BinaryArm = Field(description="The treatment arm.")
     control: BinaryArm = Field(description="The comparison arm.")
 
@@ -75,6 +85,7 @@ class ContinuousRow(Strict):
     """Two-arm means (*contract*: study, intervention {mean, sd, n}, control {...})."""
 
     study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    effect: EffectId | None = Field(None, description=EFFECT_DESCRIPTION)
     intervention: ContinuousArm = Field(description="The treatment arm.")
     control: ContinuousArm = Field(description="The comparison arm.")
 
@@ -85,6 +96,7 @@ class GenericRow(Strict):
     log ratio; differences on their own scale."""
 
     study: Identifier = Field(description="Id of a study listed under `studies:`.")
+    effect: EffectId | None = Field(None, description=EFFECT_DESCRIPTION)
     estimate: Number = Field(description="The study's effect estimate.")
     se: Number | None = Field(None, gt=0, description="Its standard error.")
     ci_lower: Number | None = Field(None, description="Lower bound of its 95% CI.")

@@ -7,10 +7,34 @@ other tools and must not change.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from reportgen.config.choices import (  # noqa: F401 (re-exported)
+    ALL_METHODS,
+    BINARY,
+    CONTINUOUS,
+    COUNTED_TYPES,
+    GENERIC,
+    PROPORTION,
+    RATE,
+    RATE_COMPARISON,
+    AnyMethod,
+    AnyTest,
+    BinaryMeasure,
+    BinaryMethod,
+    ContinuousMeasure,
+    ContinuousMethod,
+    GenericMeasure,
+    GenericMethod,
+    ProportionMeasure,
+    ProportionMethod,
+    RateComparisonMeasure,
+    RateComparisonMethod,
+    RateMeasure,
+    RateMethod,
+)
 from reportgen.config.familiar import FamiliarScale
 from reportgen.config.parts import (
     BaselineRisk,
@@ -32,10 +56,11 @@ from reportgen.config.parts import (
     Thresholds,
     ZeroCellOptions,
 )
+from reportgen.config.rate_parts import RateComparisonRow, RateOptions, RateRow
 from reportgen.config.regression import Regression
 from reportgen.config.risk_of_bias import RiskOfBias
 from reportgen.config.sections import EditorialText, Question, ReportInfo, Study
-from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS, OutcomeType
+from reportgen.stats.measures import MEASURES, OUTCOME_TYPES, OutcomeType
 
 __all__ = [  # the parts are importable from here, where the sections use them
     "BaselineRisk",
@@ -61,40 +86,6 @@ __all__ = [  # the parts are importable from here, where the sections use them
     "Thresholds",
     "ZeroCellOptions",
 ]
-
-# The allowed values come from the measure registry (``stats.measures``); the combinations of
-# measure, method and test that the registry refuses are checked in ``config.load.cross_check``.
-PROPORTION = OUTCOME_TYPES["proportion"]
-BINARY = OUTCOME_TYPES["binary"]
-CONTINUOUS = OUTCOME_TYPES["continuous"]
-GENERIC = OUTCOME_TYPES["generic"]
-ALL_METHODS = tuple(METHODS)
-
-# The fields' types: Literals of the registry's codes, built here once. Pydantic reads them at run
-# time (the allowed values in validation errors and the JSON schema); mypy cannot read a Literal
-# built from a variable, so for it they are plain strings.
-if TYPE_CHECKING:
-    AnyMethod: TypeAlias = str
-    AnyTest: TypeAlias = str
-    ProportionMeasure: TypeAlias = str
-    ProportionMethod: TypeAlias = str
-    BinaryMeasure: TypeAlias = str
-    BinaryMethod: TypeAlias = str
-    ContinuousMeasure: TypeAlias = str
-    ContinuousMethod: TypeAlias = str
-    GenericMeasure: TypeAlias = str
-    GenericMethod: TypeAlias = str
-else:
-    AnyMethod = Literal[ALL_METHODS]
-    AnyTest = Literal[TESTS]
-    ProportionMeasure = Literal[PROPORTION.measures]
-    ProportionMethod = Literal[PROPORTION.methods]
-    BinaryMeasure = Literal[BINARY.measures]
-    BinaryMethod = Literal[BINARY.methods]
-    ContinuousMeasure = Literal[CONTINUOUS.measures]
-    ContinuousMethod = Literal[CONTINUOUS.methods]
-    GenericMeasure = Literal[GENERIC.measures]
-    GenericMethod = Literal[GENERIC.methods]
 
 
 def _choices(codes: tuple[str, ...]) -> str:
@@ -168,6 +159,11 @@ class _OutcomeBase(Strict):
     regression: list[Regression] = Field(
         default_factory=list, description="*Contract.* Meta-regressions on study attributes."
     )
+    structure: Literal["three_level"] | None = Field(
+        None,
+        description="*Contract.* three_level: several effects per study (rows name an effect "
+        "id), fitted as rma.mv(yi, vi, random = ~ 1 | study/effect) by REML or ML.",
+    )
     certainty: CertaintyRating | None = Field(
         None, description="GRADE rating; if omitted, reportgen's suggestion is used and says so."
     )
@@ -226,7 +222,7 @@ class _OutcomeBase(Strict):
         fewer harms and more benefits are better. None where it must be given."""
         if self.good is not None:
             return self.good
-        if self.type in ("binary", "proportion"):  # type: ignore[attr-defined]
+        if self.type in COUNTED_TYPES:  # type: ignore[attr-defined]
             return "lower" if self.role == "harm" else "higher"
         return None
 
@@ -242,7 +238,7 @@ class _OutcomeBase(Strict):
         proportion outcomes ``plain_label`` (their data count people who had it)."""
         if self.event is not None:
             return self.event
-        if self.type in ("binary", "proportion"):  # type: ignore[attr-defined]
+        if self.type in COUNTED_TYPES:  # type: ignore[attr-defined]
             return self.plain_label
         return None
 
@@ -320,8 +316,44 @@ class GenericOutcome(_OutcomeBase):
     data: list[GenericRow] = Field(min_length=1, description="One row per study.")
 
 
+class RateOutcome(_OutcomeBase, RateOptions):
+    """Single-arm incidence rates: events in person-time."""
+
+    type: Literal["rate"] = Field(description="Events and person-time in one arm.")
+    measure: RateMeasure = Field(
+        _default_measure(RATE),
+        description=f"{_choices(RATE.measures)} (raw, log, square-root, Freeman-Tukey rate).",
+    )
+    method: RateMethod = Field(RATE.default_method, description="FE or a random-effects estimator.")
+    data: list[RateRow] = Field(min_length=1, description="One row per study.")
+
+
+class RateComparisonOutcome(_OutcomeBase, RateOptions):
+    """Two-arm incidence rates: events and person-time in each arm."""
+
+    type: Literal["rate_comparison"] = Field(description="Events and person-time in two arms.")
+    measure: RateComparisonMeasure = Field(
+        _default_measure(RATE_COMPARISON),
+        description=f"{_choices(RATE_COMPARISON.measures)} (rate ratio, rate difference, "
+        "difference of square-root rates).",
+    )
+    method: RateComparisonMethod = Field(
+        RATE_COMPARISON.default_method,
+        description="FE, MH (IRR and IRD), or a random-effects estimator.",
+    )
+    correct: bool = Field(
+        True, description="MH: continuity correction of the Mantel-Haenszel test (IRR)."
+    )
+    data: list[RateComparisonRow] = Field(min_length=1, description="One row per study.")
+
+
 Outcome = Annotated[
-    ProportionOutcome | BinaryOutcome | ContinuousOutcome | GenericOutcome,
+    ProportionOutcome
+    | BinaryOutcome
+    | ContinuousOutcome
+    | GenericOutcome
+    | RateOutcome
+    | RateComparisonOutcome,
     Field(discriminator="type"),
 ]
 OUTCOME_TYPE_CODES = tuple(OUTCOME_TYPES)

@@ -100,7 +100,9 @@ def suggest(
 def _events(result: OutcomeResult) -> int | None:
     if result.outcome.type == "proportion":
         return result.events
-    if result.outcome.type == "binary":
+    if result.outcome.type == "rate":
+        return sum(s.data["events"] for s in result.studies)
+    if result.outcome.type in ("binary", "rate_comparison"):
         return sum(
             s.data["intervention"]["events"] + s.data["control"]["events"] for s in result.studies
         )

@@ -104,7 +104,7 @@ def interpret_outcome(
     outcome, pooled = result.outcome, result.pooled
     good = outcome.good_direction()
     favours = None
-    if outcome.type == "proportion":
+    if outcome.type in ("proportion", "rate"):  # single arm: no value of no effect
         size, direction = RATE, NO_DIRECTION
     else:
         size, direction = classify(result)

@@ -18,12 +18,12 @@ from reportgen.present.format import (
     MEASURES,
     METHOD_NAMES,
     TEST_NAMES,
-    as_entered,
     effect_value,
     effect_with_ci,
     heterogeneity_line,
     join_words,
     level_label,
+    level_texts,
     levels_label,
     number,
     p_value,
@@ -31,6 +31,8 @@ from reportgen.present.format import (
     significant,
 )
 from reportgen.present.phrases import certainty_word, reasons_text
+from reportgen.present.rates import outcome_methods
+from reportgen.present.study_columns import study_columns
 from reportgen.provenance import Provenance
 from reportgen.stats.analysis import OutcomeResult, ReportResults, SubResult
 from reportgen.stats.levels import DEFAULT_LEVEL, critical_value
@@ -65,11 +67,13 @@ def software_sentence(provenance: Provenance) -> str:
 def methods_paragraphs(results: ReportResults) -> list[str]:
     """One paragraph per distinct analysis set-up, then what every outcome shares."""
     groups: dict[tuple[str, str, str, str, float, float], list[str]] = {}
+    first: dict[tuple[str, str, str, str], Any] = {}  # the first outcome of each set-up
     for result in results.outcomes:
         outcome = result.outcome
         entered = float(getattr(outcome, "entered_level", 95))
         key = (outcome.type, outcome.measure, outcome.method, result.model.test)
         groups.setdefault((*key, result.model.level, entered), []).append(outcome.label)
+        first.setdefault(key, outcome)
     paragraphs = []
     for (kind, measure, method, test, level, entered), labels in groups.items():
         applies = "all outcomes" if len(groups) == 1 else join_words(labels)
@@ -86,6 +90,7 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
                 "Studies with a zero cell had 0.5 added to each cell of their table before "
                 "effect sizes were computed. "
             )
+        text += outcome_methods(first[(kind, measure, method, test)], shown)
         if kind == "proportion":
             text += BACK_TRANSFORMS[measure]
         elif MEASURES[measure].scale == "ratio":
@@ -147,6 +152,8 @@ def _ci(result_or_fit, measure: str) -> str:
 
 
 def _i2_text(model) -> str:
+    if model.components is not None:  # three-level: per level
+        return level_texts(model)[1]
     if model.i2 is None:
         return "not estimable"
     text = f"{number(model.i2, 1)}%"
@@ -159,6 +166,8 @@ def _i2_text(model) -> str:
 
 
 def _tau2_text(model) -> str:
+    if model.components is not None:
+        return level_texts(model)[0]
     if model.tau2 is None:
         return "not estimable"
     text = significant(model.tau2, 4)
@@ -185,43 +194,6 @@ def _sub_rows(
     ]
 
 
-def _study_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]]]:
-    kind = result.outcome.type
-    if kind == "proportion":
-        return ["Events", "Total"], [
-            [str(s.data["events"]), str(s.data["total"])] for s in result.studies
-        ]
-    if kind == "binary":
-        return (
-            ["Intervention events / total", "Control events / total"],
-            [
-                [
-                    f"{s.data[a]['events']} / {s.data[a]['total']}"
-                    for a in ("intervention", "control")
-                ]
-                for s in result.studies
-            ],
-        )
-    if kind == "continuous":
-        return (
-            ["Intervention mean (SD), n", "Control mean (SD), n"],
-            [[_arm_values(s.data[a]) for a in ("intervention", "control")] for s in result.studies],
-        )
-    return (["Reported"], [[_reported(s.data)] for s in result.studies])
-
-
-def _arm_values(arm: dict) -> str:
-    """'12.5 (3.1), 40': an arm's mean (SD), n as the editor entered them."""
-    return f"{as_entered(arm['mean'])} ({as_entered(arm['sd'])}), {arm['n']}"
-
-
-def _reported(data: dict) -> str:
-    if "se" in data:
-        return f"{as_entered(data['estimate'])} (SE {as_entered(data['se'])})"
-    estimate, lower, upper = (as_entered(data[k]) for k in ("estimate", "ci_lower", "ci_upper"))
-    return f"{estimate} ({lower} to {upper})"
-
-
 def outcome_appendix(
     finding: Finding, figures: dict[str, str], parts: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -232,7 +204,7 @@ def outcome_appendix(
     outcome, model = result.outcome, result.model
     measure = outcome.measure
     unit = _unit(result)
-    headers, cells = _study_columns(result)
+    headers, cells = study_columns(result)
     rows = [
         {
             "label": s.label,

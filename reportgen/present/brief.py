@@ -33,6 +33,7 @@ from reportgen.present.format import (
     percent,
 )
 from reportgen.present.phrases import certainty_symbol, certainty_word
+from reportgen.present.rates import brief_rate, rate_absolute
 from reportgen.present.statements import familiar_sentences, outcome_statement
 from reportgen.present.versions import VersionInfo
 from reportgen.stats.measures import displayed_measure, measure_info
@@ -138,7 +139,8 @@ def _row(finding: Finding, config: ReportConfig, footnote: str, mixed: bool = Fa
         outcome.follow_up and f"follow-up {outcome.follow_up}",
         mixed and f"{level_label(result.model.level)} CI",
     ]
-    studies = f"{count(result.k)} {'study' if result.k == 1 else 'studies'}"
+    n = result.study_count  # three-level outcomes: studies, not effects
+    studies = f"{count(n)} {'study' if n == 1 else 'studies'}"
     participants = (
         f"{count(result.participants)} ({studies})" if result.participants is not None else studies
     )
@@ -164,7 +166,7 @@ def _row(finding: Finding, config: ReportConfig, footnote: str, mixed: bool = Fa
 def _relative(finding: Finding) -> str:
     pooled, outcome = finding.result.pooled, finding.result.outcome
     display = MEASURES[displayed_measure(outcome.measure, outcome.method)]
-    if display.scale == "proportion":
+    if display.scale in ("proportion", "rate"):  # single arm: no relative effect
         return DASH
     values = (
         f"{effect_value(pooled.estimate, outcome.measure)} "
@@ -177,6 +179,8 @@ def _relative(finding: Finding) -> str:
 def _rate(finding: Finding) -> str:
     if not finding.is_rate:
         return ""
+    if finding.result.outcome.type == "rate":
+        return brief_rate(finding.result)
     pooled = finding.result.pooled
     return (
         f"{count(per_scale(pooled.estimate, 1000))} per 1,000 "
@@ -188,6 +192,8 @@ def _rate(finding: Finding) -> str:
 def _absolute_effects(finding: Finding) -> tuple[Absolute, ...]:
     """Per 1,000 at the median control risk of the studies and at each editor-given risk."""
     outcome = finding.result.outcome
+    if outcome.type == "rate_comparison":
+        return tuple(Absolute(*row) for row in rate_absolute(finding.result))
     if finding.absolute is None:
         return ()
     risks = [("Median of the studies", finding.absolute.control)]

@@ -94,7 +94,7 @@ def _pooled(pooled: NaturalScale) -> dict[str, Any]:
 
 
 def _heterogeneity(model: PoolResult) -> dict[str, Any]:
-    return {
+    values = {
         "tau2": model.tau2,
         "i2": model.i2,
         "h2": model.h2,
@@ -107,6 +107,15 @@ def _heterogeneity(model: PoolResult) -> dict[str, Any]:
         "i2_ci_upper": model.i2_ci_upper,
         "tau2_se": model.tau2_se,
     }
+    if model.components is not None:  # three-level models (contract keys)
+        values.update(
+            sigma2_between=model.components.sigma2_between,
+            sigma2_within=model.components.sigma2_within,
+            i2_between=model.components.i2_between,
+            i2_within=model.components.i2_within,
+            studies=model.components.studies,
+        )
+    return values
 
 
 def _sub_result(result: SubResult) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def figure_alt(result: OutcomeResult) -> str:
         est = effect_value(pooled.estimate, measure)
     text = (
         f"Forest plot of {result.outcome.label.lower()} in "
-        f"{plural(result.k, 'study', 'studies')}. Study results range from {low_text} to "
+        f"{plural(result.study_count, 'study', 'studies')}. Study results range from {low_text} to "
         f"{high_text}. Pooled estimate {est} ({level_label(result.model.level)} CI "
         f"{effect_value(pooled.ci_lower, measure)} to "
         f"{effect_value(pooled.ci_upper, measure)})."

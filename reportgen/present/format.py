@@ -152,6 +152,14 @@ def heterogeneity_line(model: PoolResult) -> str:
     """'Heterogeneity: I² = 76.9%, τ² (REML) = 0.409, Q = 19.48 (df = 5), p = 0.002'."""
     if model.k == 1:
         return "Heterogeneity: not estimable from a single study"
+    if model.components is not None:  # three-level model: one variance per level
+        parts = model.components
+        return (
+            f"Heterogeneity: \u03c3\u00b2 ({model.method}) between studies "
+            f"{significant(parts.sigma2_between)} (I\u00b2 {number(parts.i2_between, 1)}%), "
+            f"within {significant(parts.sigma2_within)} (I\u00b2 {number(parts.i2_within, 1)}%), "
+            f"Q = {number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}"
+        )
     tau2 = (
         "\u03c4\u00b2 = 0 (fixed-effect model)"
         if model.method == "FE"
@@ -160,6 +168,21 @@ def heterogeneity_line(model: PoolResult) -> str:
     return (
         f"Heterogeneity: I\u00b2 = {number(model.i2, 1)}%, {tau2}, "
         f"Q = {number(model.q, 2)} (df = {model.q_df}), {p_value(model.q_p)}"
+    )
+
+
+def level_texts(model: PoolResult) -> tuple[str, str]:
+    """The tau2 and I2 cells of a three-level model: the total with each level's part,
+    '0.0978 (between studies 0.0651, within studies 0.0327)' and '95.2% (63.3% between
+    studies, 31.9% within studies)'."""
+    parts = model.components
+    if parts is None:
+        raise ValueError("not a three-level model")
+    return (
+        f"{significant(model.tau2, 4)} (between studies {significant(parts.sigma2_between, 4)}, "
+        f"within studies {significant(parts.sigma2_within, 4)})",
+        f"{number(model.i2, 1)}% ({number(parts.i2_between, 1)}% between studies, "
+        f"{number(parts.i2_within, 1)}% within studies)",
     )
 
 
@@ -242,6 +265,7 @@ class MeasureDisplay:
     code: str
     name: str
     short: str
+    per_time: bool = False  # a rate or rate difference, shown per RATE_PER units of person-time
 
     @property
     def scale(self) -> str:
@@ -264,7 +288,13 @@ MEASURES = {
         MeasureDisplay("HR", "hazard ratio", "HR"),
         MeasureDisplay("OR", "odds ratio", "OR"),
         MeasureDisplay("RR", "risk ratio", "RR"),
+        MeasureDisplay("IR", "incidence rate", "Rate", per_time=True),
+        MeasureDisplay("IRLN", "log-transformed incidence rate", "Rate", per_time=True),
+        MeasureDisplay("IRS", "square-root transformed incidence rate", "Rate", per_time=True),
+        MeasureDisplay("IRFT", "Freeman-Tukey transformed incidence rate", "Rate", per_time=True),
         MeasureDisplay("IRR", "incidence rate ratio", "IRR"),
+        MeasureDisplay("IRD", "incidence rate difference", "IRD", per_time=True),
+        MeasureDisplay("IRSD", "difference of square-root incidence rates", "IRSD"),
         MeasureDisplay("MD", "mean difference", "MD"),
         MeasureDisplay("RD", "risk difference", "RD"),
         MeasureDisplay("SMD", "standardised mean difference (Hedges' g)", "SMD"),
@@ -274,11 +304,39 @@ MEASURES = {
 MEASURE_NAMES = {key: display.name for key, display in MEASURES.items()}
 
 
+# Rates and rate differences are shown per this much person-time ("per 1,000 person-years").
+RATE_PER = 1000
+
+
+def per_time_value(rate: float) -> str:
+    """A rate (events per unit of person-time) per RATE_PER units: one decimal from 1 up
+    (0.0147 -> '14.7'), two significant figures below (0.00004 -> '0.040'), '0' for none."""
+    scaled = rate * RATE_PER
+    if scaled == 0 or math.isnan(scaled) or abs(scaled) >= 1:
+        return number(scaled, 1)
+    return significant(scaled, 2)
+
+
+def per_time_count(rate: float) -> str:
+    """A rate per RATE_PER units of person-time as running text counts it: whole from 10 up
+    (0.0222 -> '22'), one decimal from 1 (0.0025 -> '2.5'), one significant figure below
+    (0.00042 -> '0.4')."""
+    scaled = rate * RATE_PER
+    if abs(scaled) >= 10:
+        return count(int(round_half_up(scaled, 0)))
+    if abs(scaled) >= 1 or scaled == 0:
+        return compact(scaled, 1)
+    return significant(scaled, 1)
+
+
 def effect_value(value: float, measure: str) -> str:
-    """A natural-scale value as tables show it: proportions in percent with one decimal, ratios
-    and differences with two decimals."""
+    """A natural-scale value as tables show it: proportions in percent with one decimal, rates
+    and rate differences per RATE_PER units of person-time, ratios and differences with two
+    decimals."""
     if MEASURES[measure].scale == "proportion":
         return percent_value(value)
+    if MEASURES[measure].per_time:
+        return per_time_value(value)
     return number(value, 2)
 
 

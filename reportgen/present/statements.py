@@ -23,9 +23,11 @@ from reportgen.present.format import (
     frequency_scale,
     number,
     per_scale,
+    per_time_count,
     round_half_up,
 )
 from reportgen.present.locale import Locale, locale
+from reportgen.present.rates import incidence_sentence, rate_frequencies, rate_unit
 from reportgen.stats.measures import displayed_measure
 
 
@@ -108,6 +110,11 @@ def outcome_statement(
     words = words or locale()
     result, rating = finding.result, finding.certainty
     pooled, outcome = result.pooled, result.outcome
+    if finding.is_rate and outcome.type == "rate":  # incidence per 1,000 units of time
+        sure = single_arm_statement(rating.level, words.reasons(rating.reasons), words)
+        rate = incidence_sentence(result, words)
+        key = f"{rating.level}:incidence:{per_time_count(pooled.estimate)}"
+        return Statement(key, rate, sure, "rate", "none")
     if finding.is_rate:
         rate = words.text(
             "numbers.rate",
@@ -147,8 +154,11 @@ def numbers_behind(finding: Finding, words: Locale, intervention: str) -> list[s
         ]
     if outcome.measure == "MD":
         return _mean_difference(finding, words)
+    frequencies = rate_frequencies(result, words, intervention)  # rate comparisons only
+    unit = rate_unit(outcome)  # rate differences: "per 1,000 person-years"
     effect = words.text(
-        "numbers.effect",
+        "numbers.effect_per_time" if unit else "numbers.effect",
+        **unit,
         measure=words.text(
             f"numbers.measures.{displayed_measure(outcome.measure, outcome.method)}"
         ),
@@ -170,8 +180,9 @@ def numbers_behind(finding: Finding, words: Locale, intervention: str) -> list[s
     displayed = displayed_measure(outcome.measure, outcome.method)
     meaning = words.section("numbers")["ratio_meaning"].get(displayed)
     if meaning is None:
-        return [effect]
-    return [effect, meaning.format(event=event, change=_ratio_change(pooled.estimate, words))]
+        return [*frequencies, effect]
+    change = _ratio_change(pooled.estimate, words)
+    return [*frequencies, effect, meaning.format(event=event, change=change)]
 
 
 def _ratio_change(ratio: float, words: Locale) -> str:

@@ -214,6 +214,9 @@ def _headline(config: ReportConfig, findings: Findings, words: Locale) -> str:
         return comparative_headline(first, config.report.intervention, words)
     outcome = first.result.outcome
     sentence = f"{words.natural_frequency(first.result.pooled.estimate)} {outcome.plain_label}"
+    if outcome.type == "rate":  # events per 1,000 units of time, not people in 100
+        lead = outcome_statement(first, config.report.intervention, words).lead.rstrip(".")
+        sentence = lead[:1].lower() + lead[1:]
     if config.report.intervention:
         return words.text(
             "summary.headline_rate",
@@ -268,7 +271,9 @@ def _reading_note(findings: tuple[Finding, ...], words: Locale) -> Prose | None:
 def _icon_counts(finding: Finding, words: Locale) -> list[tuple[str, int]]:
     """Filled figures out of 100: one array for a rate, two (with and without treatment) for
     two-arm counts when the risks are common enough to show in 100 people."""
-    if finding.is_rate:
+    if finding.is_rate:  # people in 100; none for events in person-time
+        if finding.result.outcome.type == "rate":
+            return []
         return [("", per_scale(finding.result.pooled.estimate, 100))]
     absolute = finding.absolute
     if absolute is not None and frequency_scale(absolute.control) == 100:
@@ -296,7 +301,7 @@ def _finding_view(
 ) -> FindingView:
     result, rating = finding.result, finding.certainty
     outcome = result.outcome
-    studies = words.noun(result.k, "study")
+    studies = words.noun(result.study_count, "study")
     if result.participants is None:
         basis = words.text("summary.basis", studies=studies)
     else:
@@ -348,9 +353,9 @@ def _detail_rows(
         (names["studies"], str(results.study_count)),
         (
             names["participants"],
-            words.text(
-                "summary.details.participants_value", count=count(results.participant_count)
-            ),
+            words.text("summary.details.participants_value", count=count(results.participant_count))
+            if results.participant_count  # none counted: person-time or generic data only
+            else None,
         ),
         (names["evidence_level"], report.evidence_level),
     ]

@@ -82,13 +82,14 @@ def limitation_sentences(
     """Designs, the total number of people, how much results varied where no certainty reason
     already says so, and whether anything was compared."""
     sentences = design_sentences(config, words)
-    if all(r.outcome.type == "proportion" for r in results.outcomes):
+    if all(r.outcome.type in ("proportion", "rate") for r in results.outcomes):  # single arm
         sentences.append(Prose(words.text("summary.no_comparison")))
     n_studies = len(config.studies)
     sentences.append(
         Prose(
             words.text(
-                "summary.total",
+                # no people counted (person-time or generic data only): say the studies alone
+                "summary.total" if results.participant_count else "summary.total_studies",
                 count=words.count_words(n_studies),
                 noun=words.noun_word(n_studies, "study"),
                 people=words.noun(results.participant_count, "person"),

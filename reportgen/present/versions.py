@@ -118,9 +118,15 @@ def _changes_of(log: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
 
 
 def _moved(before: dict[str, Any], after: dict[str, Any]) -> str:
-    from reportgen.present.format import number, percent, signed
+    from reportgen.present.format import MEASURES, RATE_PER, number, per_time_value, percent, signed
 
     old, new = before["pooled"]["estimate"], after["pooled"]["estimate"]
+    display = MEASURES.get(after.get("measure", ""))
+    if display is not None and display.per_time:  # rates: per 1,000 units of time
+        return (
+            f"pooled estimate moved from {per_time_value(old)} to {per_time_value(new)} per "
+            f"{RATE_PER:,} ({signed(RATE_PER * (new - old), 1)})."
+        )
     if after.get("type") == "proportion":
         return (
             f"pooled estimate moved from {percent(old, 1)} to {percent(new, 1)} "

@@ -8,9 +8,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reportgen.config.schema import Outcome, ReportConfig
-from reportgen.stats.data import OutcomeTable, outcome_table, participants_per_study
+from reportgen.stats.data import (
+    THREE_LEVEL_NOTES,
+    OutcomeTable,
+    grouped_by_study,
+    outcome_table,
+    participants_per_study,
+)
 from reportgen.stats.display import Table, short, table
-from reportgen.stats.fitting import Fit, NaturalScale, fit_table, study_intervals
+from reportgen.stats.fitting import (
+    Fit,
+    FitOptions,
+    NaturalScale,
+    fit_table,
+    fit_three_level_table,
+    study_intervals,
+)
 from reportgen.stats.frozen import FrozenResult, dataclass_dict, freeze
 from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult
@@ -105,6 +118,12 @@ class OutcomeResult(FrozenResult):
     @property
     def k(self) -> int:
         return self.model.k
+
+    @property
+    def study_count(self) -> int:
+        """Studies in the analysis: k, or fewer for a three-level model (several effects per
+        study)."""
+        return len({s.id for s in self.studies})
 
     def to_dict(self) -> dict[str, Any]:
         """Every field, ``k`` and the nested results as JSON-safe plain data (NaN and infinite
@@ -250,6 +269,8 @@ def analyse(config: ReportConfig) -> ReportResults:
 
 def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
     options = fit_options(outcome)
+    if outcome.structure == "three_level":
+        return _three_level_outcome(config, outcome, options)
     table, dropped = without_double_zeros(outcome_table(config, outcome), outcome.method, options)
     main = fit_table(table, outcome.measure, outcome.method, outcome.test, options)
     notes = list(main.model.notes)
@@ -286,6 +307,35 @@ def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
         if outcome.subgroup
         else (),
         meta_regression=regressions(config, outcome, table, main),
+    )
+
+
+def _three_level_outcome(
+    config: ReportConfig, outcome: Outcome, options: FitOptions
+) -> OutcomeResult:
+    """A three-level outcome (several effects per study): rows grouped by study in the order
+    studies first appear, each labelled with its effect id; analyses that assume independent
+    effects (leave-one-out, small-study tests) are not run, and the notes say so."""
+    grouped = grouped_by_study(outcome_table(config, outcome))
+    table, dropped = without_double_zeros(grouped, outcome.method, options)
+    main = fit_three_level_table(table, outcome.measure, outcome.method, options)
+    notes = [*main.model.notes, *THREE_LEVEL_NOTES]
+    if dropped:
+        studies = ", ".join(dict.fromkeys(dropped))
+        notes.append(f"Effects with no events in either arm were left out (drop00), of: {studies}.")
+    return OutcomeResult(
+        outcome=outcome,
+        model=main.model,
+        pooled=main.pooled,
+        studies=_study_results(table, main),
+        participants=None,  # a study's people may count in several of its effects
+        events=None,
+        back_transform_n=main.back_transform_n,
+        subgroups=None,
+        leave_one_out=(),
+        sensitivity=(),
+        small_study=None,
+        notes=tuple(notes),
     )
 
 

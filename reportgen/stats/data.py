@@ -31,6 +31,13 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "sd_2": ("control", "sd"),
         "n_2": ("control", "n"),
     },
+    "rate": {"events": ("events",), "time": ("time",)},
+    "rate_comparison": {
+        "events_1": ("intervention", "events"),
+        "time_1": ("intervention", "time"),
+        "events_2": ("control", "events"),
+        "time_2": ("control", "time"),
+    },
     "generic": {
         "estimate": ("estimate",),
         "se": ("se",),
@@ -71,7 +78,8 @@ class OutcomeTable:
         )
 
     def participants(self) -> int | None:
-        """People in the analysis (both arms), or None for generic data."""
+        """People in the analysis (both arms), or None for generic data and rates (whose data
+        are person-time, not people)."""
         if self.type == "proportion":
             return int(self["total"].sum())
         if self.type == "binary":
@@ -101,6 +109,37 @@ def outcome_table(config: ReportConfig, outcome: Outcome) -> OutcomeTable:
         labels=tuple(labels[row.study] for row in rows),
         columns=columns,
         rows=tuple(row.model_dump(exclude={"study"}, exclude_none=True) for row in rows),
+    )
+
+
+# What a three-level outcome leaves out, for its notes (analyses that assume one independent
+# effect per study).
+THREE_LEVEL_NOTES = (
+    "Three-level model: leave-one-out and small-study analyses (Egger, Begg, trim and fill) "
+    "were not run; they assume one independent effect per study.",
+)
+
+
+def grouped_by_study(table: OutcomeTable) -> OutcomeTable:
+    """The rows of a three-level outcome grouped by study (studies in order of first
+    appearance, effects in data order within each), each labelled 'study label (effect)' with
+    the row's ``effect`` id, or its position within the study when it has none."""
+    first = {study: i for i, study in reversed(list(enumerate(table.study_ids)))}
+    order = sorted(range(table.k), key=lambda i: (first[table.study_ids[i]], i))
+    counts: dict[str, int] = {}
+    labels = []
+    for i in order:
+        study = table.study_ids[i]
+        counts[study] = counts.get(study, 0) + 1
+        effect = table.rows[i].get("effect", counts[study])
+        labels.append(f"{table.labels[i]} ({effect})")
+    index = np.array(order, dtype=np.intp)
+    return OutcomeTable(
+        table.type,
+        tuple(table.study_ids[i] for i in order),
+        tuple(labels),
+        {name: values[index] for name, values in table.columns.items()},
+        tuple(table.rows[i] for i in order),
     )
 
 

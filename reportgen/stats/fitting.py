@@ -24,6 +24,8 @@ from reportgen.stats.effects import (
     harmonic_mean,
     peto_effects,
     proportion_effects,
+    rate_comparison_effects,
+    rate_effects,
     to_natural,
 )
 from reportgen.stats.effects.binary import double_zero
@@ -32,6 +34,8 @@ from reportgen.stats.glmm import fit_glmm
 from reportgen.stats.levels import DEFAULT_LEVEL, critical_value
 from reportgen.stats.mantel_haenszel import mantel_haenszel, peto
 from reportgen.stats.measures import METHODS, combination_problems, displayed_measure
+from reportgen.stats.mh_rates import mantel_haenszel_rates
+from reportgen.stats.multilevel import fit_three_level
 from reportgen.stats.pooling import PoolResult, pool
 
 
@@ -102,12 +106,25 @@ def _generic_effects(table: OutcomeTable, measure: str, zero_cells: ZeroCells) -
     )
 
 
+def _rate_effects(table: OutcomeTable, measure: str, zero_cells: ZeroCells) -> EffectSizes:
+    return rate_effects(table["events"], table["time"], measure, zero_cells)
+
+
+def _rate_comparison_effects(
+    table: OutcomeTable, measure: str, zero_cells: ZeroCells
+) -> EffectSizes:
+    arms = (table["events_1"], table["time_1"], table["events_2"], table["time_2"])
+    return rate_comparison_effects(*arms, measure, zero_cells)
+
+
 # The effect-size function of each outcome type (``stats.measures.OUTCOME_TYPES``).
 EFFECT_SIZES: dict[str, Callable[[OutcomeTable, str, ZeroCells], EffectSizes]] = {
     "proportion": _proportion_effects,
     "binary": _binary_effects,
     "continuous": _continuous_effects,
     "generic": _generic_effects,
+    "rate": _rate_effects,
+    "rate_comparison": _rate_comparison_effects,
 }
 
 
@@ -146,9 +163,15 @@ def _fit_uni(
 def _fit_mh(
     table: OutcomeTable, effects: EffectSizes, method: str, test: str, options: FitOptions
 ) -> PoolResult:
-    model = mantel_haenszel(
-        *_arms(table), effects.measure, correct=options.correct, zero_cells=options.zero_cells
-    )
+    if table.type == "rate_comparison":
+        arms = (table["events_1"], table["time_1"], table["events_2"], table["time_2"])
+        model = mantel_haenszel_rates(
+            *arms, effects.measure, correct=options.correct, zero_cells=options.zero_cells
+        )
+    else:
+        model = mantel_haenszel(
+            *_arms(table), effects.measure, correct=options.correct, zero_cells=options.zero_cells
+        )
     return at_level(_with_fit_statistics(model, table, effects.measure, options), options.level)
 
 
@@ -234,7 +257,7 @@ def fit_table(
     check_combination(table.type, measure, method, test)
     effects = effect_sizes(table, measure, method, options.zero_cells, options.entered_level)
     model = FITTERS[METHODS[method].fitter](table, effects, method, test, options)
-    n = harmonic_mean(table["total"]) if measure == "PFT" else None
+    n = back_transform_size(table, measure)
     values = to_natural(
         [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper],
         effects.measure,
@@ -243,11 +266,48 @@ def fit_table(
     return Fit(effects, model, NaturalScale(*(float(x) for x in values)), n)
 
 
+def fit_three_level_table(
+    table: OutcomeTable, measure: str, method: str, options: FitOptions = DEFAULT_OPTIONS
+) -> Fit:
+    """Effect sizes of a table with several effects per study (``table.study_ids`` repeat) and
+    the three-level model of ``stats.multilevel`` (REML or ML, z test), back-transformed as
+    ``fit_table`` does."""
+    check_combination(table.type, measure, method, "z")
+    effects = effect_sizes(table, measure, method, options.zero_cells)
+    model = fit_three_level(effects.yi, effects.vi, table.study_ids, method, "z", options.level)
+    n = back_transform_size(table, measure)
+    values = to_natural(
+        [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper],
+        effects.measure,
+        n,
+    )
+    return Fit(effects, model, NaturalScale(*(float(x) for x in values)), n)
+
+
+def back_transform_size(table: OutcomeTable, measure: str) -> float | None:
+    """The size the pooled values' back-transformation needs: the harmonic mean of the sample
+    sizes for PFT (``transf.ipft.hm``) and, by the same choice, of the person-time for IRFT
+    (``transf.iirft`` with that time); None for every other measure."""
+    column = _size_column(measure)
+    return harmonic_mean(table[column]) if column else None
+
+
+def _size_column(measure: str) -> str | None:
+    """The table column a measure's back-transformation needs (PFT: total, IRFT: time)."""
+    if measure == "PFT":
+        return "total"
+    if measure == "IRFT":
+        return "time"
+    return None
+
+
 def study_intervals(fit: Fit, table: OutcomeTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each study's estimate and Wald CI on the natural scale (PFT with its own n), at the
-    model's level: yi +/- z sqrt(vi), as metafor's ``escalc`` summary and forest plot."""
+    """Each study's estimate and Wald CI on the natural scale (PFT with its own n, IRFT with
+    its own person-time), at the model's level: yi +/- z sqrt(vi), as metafor's ``escalc``
+    summary and forest plot."""
     crit = critical_value(fit.model.level)
     yi, vi = fit.effects.yi, fit.effects.vi
     half = crit * np.sqrt(vi)
-    n = table["total"] if fit.effects.measure == "PFT" else None
-    return fit.natural(yi, n), fit.natural(yi - half, n), fit.natural(yi + half, n)
+    column = _size_column(fit.effects.measure)
+    sizes = table[column] if column else None
+    return fit.natural(yi, sizes), fit.natural(yi - half, sizes), fit.natural(yi + half, sizes)

@@ -21,32 +21,36 @@ exists only for inverse-variance (``rma.uni``) fits.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from reportgen.stats import transforms
-
-# The inverse-variance methods: the fixed-effect model and the tau2 estimators of ``stats.tau2``.
-ESTIMATORS = ("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
-# Tests and confidence intervals of inverse-variance models: normal (z) or Knapp-Hartung.
-TESTS = ("z", "knha")
-
-Scale = Literal["proportion", "ratio", "difference"]
-Fitter = Literal["uni", "mh", "peto", "glmm"]
-Transform = transforms.Transform
-AbsoluteEffect = Callable[[float, float], float]  # (control risk, natural-scale effect) -> risk
+from reportgen.stats.measure_list import MEASURE_LIST, RATIO_THRESHOLDS
+from reportgen.stats.registry_types import (
+    ESTIMATORS,
+    TESTS,
+    AbsoluteEffect,
+    Fitter,
+    Measure,
+    Method,
+    OutcomeType,
+    Scale,
+    Transform,
+)
 
 __all__ = [
     "ESTIMATORS",
     "MEASURES",
     "METHODS",
     "OUTCOME_TYPES",
+    "RATIO_THRESHOLDS",
     "TESTS",
+    "AbsoluteEffect",
+    "Fitter",
     "Measure",
     "Method",
     "OutcomeType",
+    "Scale",
+    "Transform",
     "allowed_methods",
     "combination_problems",
     "displayed_measure",
@@ -54,78 +58,6 @@ __all__ = [
     "method_info",
     "outcome_type_info",
 ]
-
-
-@dataclass(frozen=True)
-class Method:
-    """A way of pooling.
-
-    ``fitter`` picks the function in ``stats.fitting`` (``rma.uni``, ``rma.mh``, ``rma.peto`` or
-    ``rma.glmm``); ``random_effects`` is True when tau2 is estimated (so a prediction interval
-    differs from the CI); ``tests`` are the tests the fitter offers; ``outcome_types`` the data
-    the fitter needs (MH and PETO need 2x2 counts, GLMM single-arm counts: a generic OR cannot
-    use them); ``effect_measure`` replaces the outcome's measure for the fit's effect sizes
-    (PETO); ``small_study_method`` is the inverse-variance method that trim and fill uses in its
-    place (None: the method itself).
-    """
-
-    code: str
-    fitter: Fitter
-    random_effects: bool
-    tests: tuple[str, ...] = TESTS
-    outcome_types: tuple[str, ...] = ("proportion", "binary", "continuous", "generic")
-    effect_measure: str | None = None
-    small_study_method: str | None = None
-
-
-@dataclass(frozen=True)
-class Measure:
-    """An effect measure.
-
-    ``scale``: what readers see (a proportion in [0, 1], a ratio, or a difference). ``null``: the
-    value of no effect (None for single-arm proportions, which have none). ``to_analysis`` and
-    ``to_natural`` map between that scale and the pooling scale; both take ``(values, n=None)``
-    where ``n`` is the sample size PFT needs. ``methods``: the pooling methods valid with it
-    (where the outcome type has the data they need: see ``allowed_methods``).
-    ``thresholds``: default (small, moderate, large) distances from no effect, or None.
-    ``absolute``: for two-arm binary outcomes, the risk with treatment from the control risk and
-    the natural-scale effect (clipped to [0, 1]), else None. ``zero_cell_correction``: whether
-    ``escalc`` adds 1/2 to the cells of a study with a zero count (count data only).
-    ``outcome_types``: the outcome types a config may use it with (empty: not chosen in configs).
-    """
-
-    code: str
-    scale: Scale
-    null: float | None
-    outcome_types: tuple[str, ...]
-    methods: tuple[str, ...]
-    to_analysis: Transform
-    to_natural: Transform
-    thresholds: tuple[float, float, float] | None = None
-    absolute: AbsoluteEffect | None = None
-    zero_cell_correction: bool = False
-
-    def distance(self, value: float) -> float:
-        """How far a natural-scale effect is from no effect: the relative change for ratios
-        (both directions alike on the log scale: 0.8 and 1.25 are both 25%), the absolute
-        difference otherwise. ValueError for proportions, which have no null."""
-        if self.null is None:
-            raise ValueError(f"measure {self.code} has no value of no effect")
-        if self.scale == "ratio":
-            return math.exp(abs(math.log(value))) - 1
-        return abs(value - self.null)
-
-
-@dataclass(frozen=True)
-class OutcomeType:
-    """A kind of data in configs: the measures it allows (in registry order), its default
-    measure (None: the config must name one) and the methods its measures allow."""
-
-    code: str
-    measures: tuple[str, ...]
-    default_measure: str | None
-    methods: tuple[str, ...]
-    default_method: str = "REML"
 
 
 # -- methods ------------------------------------------------------------------------------------
@@ -140,7 +72,7 @@ _METHOD_LIST = (
         "mh",
         random_effects=False,
         tests=("z",),
-        outcome_types=("binary",),
+        outcome_types=("binary", "rate_comparison"),
         small_study_method="FE",
     ),
     Method(
@@ -164,142 +96,7 @@ _METHOD_LIST = (
 METHODS: dict[str, Method] = {m.code: m for m in _METHOD_LIST}
 
 
-# -- measures -----------------------------------------------------------------------------------
-
-RATIO_THRESHOLDS = (0.10, 0.25, 0.50)  # relative change: 0.10 = a 10% change either way
-
-
-_IV = ESTIMATORS  # every measure can be pooled by inverse variance
-_PROPORTION = ("proportion",)
-
-_MEASURE_LIST = (
-    # single-arm proportions (escalc PR, PLO, PLN, PFT, PAS)
-    Measure(
-        "PR",
-        "proportion",
-        None,
-        _PROPORTION,
-        _IV,
-        transforms.identity,
-        transforms.clipped_proportion(transforms.identity),
-        zero_cell_correction=True,
-    ),
-    Measure(
-        "PLO",
-        "proportion",
-        None,
-        _PROPORTION,
-        (*_IV, "GLMM"),
-        transforms.logit,
-        transforms.clipped_proportion(transforms.inverse_logit),
-        zero_cell_correction=True,
-    ),
-    Measure(
-        "PLN",
-        "proportion",
-        None,
-        _PROPORTION,
-        _IV,
-        transforms.log,
-        transforms.clipped_proportion(transforms.exp),
-        zero_cell_correction=True,
-    ),
-    Measure(
-        "PFT",
-        "proportion",
-        None,
-        _PROPORTION,
-        _IV,
-        transforms.to_freeman_tukey,
-        transforms.clipped_proportion(transforms.from_freeman_tukey),
-    ),
-    Measure(
-        "PAS",
-        "proportion",
-        None,
-        _PROPORTION,
-        _IV,
-        transforms.arcsine,
-        transforms.clipped_proportion(transforms.inverse_arcsine),
-    ),
-    # ratios, pooled on the log scale
-    Measure(
-        "HR", "ratio", 1.0, ("generic",), _IV, transforms.log, transforms.exp, RATIO_THRESHOLDS
-    ),
-    Measure(
-        "OR",
-        "ratio",
-        1.0,
-        ("binary", "generic"),
-        (*_IV, "MH", "PETO"),
-        transforms.log,
-        transforms.exp,
-        RATIO_THRESHOLDS,
-        transforms.risk_with_odds_ratio,
-        zero_cell_correction=True,
-    ),
-    Measure(
-        "RR",
-        "ratio",
-        1.0,
-        ("binary", "generic"),
-        (*_IV, "MH"),
-        transforms.log,
-        transforms.exp,
-        RATIO_THRESHOLDS,
-        transforms.risk_with_risk_ratio,
-        zero_cell_correction=True,
-    ),
-    Measure(
-        "IRR", "ratio", 1.0, ("generic",), _IV, transforms.log, transforms.exp, RATIO_THRESHOLDS
-    ),
-    # differences, pooled as they are
-    Measure(
-        "MD",
-        "difference",
-        0.0,
-        ("continuous", "generic"),
-        _IV,
-        transforms.identity,
-        transforms.identity,
-    ),
-    Measure(
-        "RD",
-        "difference",
-        0.0,
-        ("binary", "generic"),
-        (*_IV, "MH"),
-        transforms.identity,
-        transforms.identity,
-        (0.01, 0.05, 0.10),
-        transforms.risk_with_risk_difference,
-        zero_cell_correction=True,
-    ),
-    Measure(
-        "SMD",
-        "difference",
-        0.0,
-        ("continuous", "generic"),
-        _IV,
-        transforms.identity,
-        transforms.identity,
-        (0.2, 0.5, 0.8),
-    ),
-    # the effect sizes of method PETO (binary outcomes with measure OR); chosen by the method
-    Measure(
-        "PETO",
-        "ratio",
-        1.0,
-        (),
-        ("PETO",),
-        transforms.log,
-        transforms.exp,
-        RATIO_THRESHOLDS,
-        transforms.risk_with_odds_ratio,
-        zero_cell_correction=True,
-    ),
-)
-MEASURES: dict[str, Measure] = {m.code: m for m in _MEASURE_LIST}
+MEASURES: dict[str, Measure] = {m.code: m for m in MEASURE_LIST}
 
 
 # -- outcome types ------------------------------------------------------------------------------
@@ -314,7 +111,7 @@ def allowed_methods(type_code: str, measure_code: str) -> tuple[str, ...]:
 
 
 def _outcome_type(code: str, default_measure: str | None) -> OutcomeType:
-    measures = tuple(m.code for m in _MEASURE_LIST if code in m.outcome_types)
+    measures = tuple(m.code for m in MEASURE_LIST if code in m.outcome_types)
     allowed = {method for m in measures for method in allowed_methods(code, m)}
     return OutcomeType(code, measures, default_measure, tuple(c for c in METHODS if c in allowed))
 
@@ -326,6 +123,8 @@ OUTCOME_TYPES: dict[str, OutcomeType] = {
         _outcome_type("binary", "RR"),
         _outcome_type("continuous", "MD"),
         _outcome_type("generic", None),
+        _outcome_type("rate", "IRLN"),
+        _outcome_type("rate_comparison", "IRR"),
     )
 }
 

@@ -27,6 +27,7 @@ from reportgen.stats.frozen import FloatArray, FrozenResult, plain, readonly_arr
 from reportgen.stats.levels import DEFAULT_LEVEL, check_level, critical_value
 from reportgen.stats.measures import ESTIMATORS, TESTS
 from reportgen.stats.tau2 import Buffers, estimate_tau2, q_profile_interval
+from reportgen.stats.variance_components import VarianceComponents
 from reportgen.stats.vectors import inner
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ class PoolResult(FrozenResult):
     tau2_se: float | None = None
     mh: MHTests | None = None  # Mantel-Haenszel odds ratios only
     level: float = DEFAULT_LEVEL  # of the CI, PI and the Q-profile intervals, in percent
+    components: VarianceComponents | None = None  # three-level models only (stats.multilevel)
     # (y, v, tau2, typical variance): what the Q-profile interval needs, computed on first use.
     _profile_data: tuple[FloatArray, FloatArray, float, float] | None = field(
         default=None, repr=False, compare=False
@@ -169,6 +171,7 @@ class PoolResult(FrozenResult):
             "tau2_se": plain(self.tau2_se),
             "mh": plain(self.mh),
             "level": self.level,
+            "components": plain(self.components),
         }
 
     def __repr__(self) -> str:

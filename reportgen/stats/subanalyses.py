@@ -20,6 +20,7 @@ from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable
 from reportgen.stats.effects import DEFAULT_ZERO_CELLS, ZeroCells
 from reportgen.stats.effects.binary import double_zero
+from reportgen.stats.effects.rate import double_zero_rates
 from reportgen.stats.fitting import DEFAULT_OPTIONS, FitOptions, NaturalScale, fit_table
 from reportgen.stats.frozen import FrozenResult
 from reportgen.stats.levels import DEFAULT_LEVEL
@@ -112,12 +113,16 @@ def without_double_zeros(
     """escalc's ``drop00 = TRUE`` for inverse-variance fits of two-arm counts: studies with no
     events (or only events) in both arms are left out (metafor sets their yi to NA). MH and Peto
     fit the tables themselves and apply drop00 to their heterogeneity statistics only."""
-    if not options.zero_cells.drop00 or table.type != "binary":
+    if not options.zero_cells.drop00 or table.type not in ("binary", "rate_comparison"):
         return table, []
     if METHODS[method].fitter != "uni":
         return table, []
-    arms = (table["events_1"], table["total_1"], table["events_2"], table["total_2"])
-    dropped = double_zero(*arms)
+    if table.type == "rate_comparison":
+        dropped = double_zero_rates(table["events_1"], table["events_2"])
+    else:
+        dropped = double_zero(
+            table["events_1"], table["total_1"], table["events_2"], table["total_2"]
+        )
     if not dropped.any() or dropped.all():
         return table, []
     ids = [table.study_ids[i] for i in np.flatnonzero(dropped)]

@@ -122,3 +122,64 @@ def risk_with_odds_ratio(control: float, effect: float) -> float:
 def risk_with_risk_difference(control: float, effect: float) -> float:
     """... for a risk difference: p0 + RD, clipped to [0, 1]."""
     return min(1.0, max(0.0, control + effect))
+
+
+# -- incidence rates (escalc IR, IRLN, IRS, IRFT) ------------------------------------------------
+
+
+def square_root(rate: float | np.ndarray, t: Sizes = None) -> np.ndarray:
+    """sqrt(rate) (``escalc`` IRS)."""
+    return np.asarray(np.sqrt(np.asarray(rate, dtype=float)), dtype=float)
+
+
+def square(values: float | np.ndarray, t: Sizes = None) -> np.ndarray:
+    """Inverse of ``square_root``: x^2 with x floored at 0 first, so that a negative bound of a
+    square-root-scale interval maps to a rate of 0 rather than to a positive rate (metafor's
+    ``predict(transf = function(x) x^2)`` would square it; a documented difference)."""
+    return np.asarray(np.clip(np.asarray(values, dtype=float), 0.0, None) ** 2, dtype=float)
+
+
+def freeman_tukey_rate(rate: float | np.ndarray, t: float | np.ndarray) -> np.ndarray:
+    """The Freeman-Tukey value of a rate x/t with person-time t (metafor's ``transf.irft``):
+    (sqrt(x/t) + sqrt((x + 1)/t)) / 2 with x = rate t."""
+    t = np.asarray(t, dtype=float)
+    x = np.asarray(rate, dtype=float) * t
+    return np.asarray(0.5 * (np.sqrt(x / t) + np.sqrt((x + 1) / t)), dtype=float)
+
+
+def inverse_freeman_tukey_rate(y: float | np.ndarray, t: float | np.ndarray) -> np.ndarray:
+    """The rate whose Freeman-Tukey value with person-time t is y, as ``transf.iirft``: solving
+    y sqrt(t) = (sqrt(x) + sqrt(x + 1)) / 2 gives rate = y^2 - 1/(2t) + 1/(16 y^2 t^2); values
+    below the transform of 0 events (1 / (2 sqrt(t))) map to 0."""
+    y = np.asarray(y, dtype=float)
+    t = np.asarray(t, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = y**2 - 1 / (2 * t) + 1 / (16 * y**2 * t**2)
+    return np.asarray(np.where(y < freeman_tukey_rate(0.0, t), 0.0, rate), dtype=float)
+
+
+def _needs_time(t: Sizes) -> float | np.ndarray:
+    if t is None:
+        raise ValueError("the IRFT transformations need the person-time t")
+    return t
+
+
+def to_freeman_tukey_rate(rate: float | np.ndarray, t: Sizes) -> np.ndarray:
+    """``freeman_tukey_rate`` with ``t`` required (ValueError without it)."""
+    return freeman_tukey_rate(rate, _needs_time(t))
+
+
+def from_freeman_tukey_rate(values: float | np.ndarray, t: Sizes) -> np.ndarray:
+    """``inverse_freeman_tukey_rate`` with ``t`` required (ValueError without it)."""
+    return inverse_freeman_tukey_rate(values, _needs_time(t))
+
+
+def nonnegative(inverse: Transform) -> Transform:
+    """A back-transformation to rates, floored at 0: a rate below 0 has no meaning, so a Wald
+    bound of IR below 0 is shown as 0 (metafor's identity back-transform would keep it)."""
+
+    def to_natural(values: float | np.ndarray, n: Sizes = None) -> np.ndarray:
+        return np.clip(inverse(values, n), 0.0, None)
+
+    to_natural.__doc__ = f"{inverse.__name__}, floored at 0."
+    return to_natural

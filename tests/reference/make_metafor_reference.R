@@ -402,3 +402,5 @@ for (measure in c("PR", "PLO", "PLN", "PAS", "PFT")) {
 write_reference(zero_cases, "metafor_zero_cells.json")
 source("tests/reference/metafor_levels.R")
 source("tests/reference/metafor_metareg.R")
+source("tests/reference/metafor_rates.R")
+source("tests/reference/metafor_multilevel.R")

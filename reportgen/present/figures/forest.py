@@ -34,6 +34,7 @@ from reportgen.present.figures.style import (
 )
 from reportgen.present.format import (
     MEASURES,
+    RATE_PER,
     SHORT_METHOD_NAMES,
     effect_value,
     heterogeneity_line,
@@ -323,6 +324,10 @@ def _draw_axis(
         if display.scale == "proportion"
         else (f"{display.name.capitalize()}" + (" (log scale)" if log_axis else ""))
     )
+    if display.scale == "rate":  # the axis shows rates whatever the pooling scale
+        label = "Incidence rate"
+    if display.per_time:  # rates and rate differences: per 1,000 of the outcome's time unit
+        label += f" per {RATE_PER:,} {getattr(result.outcome, 'time_unit', '')}"
     favours = favours_labels(result)
     plot.set_xlabel(label, labelpad=24 if favours else 3)
     if favours:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reportgen.present.format import MEASURES, number
+from reportgen.present.format import MEASURES, as_entered, effect_value
 from reportgen.stats.analysis import OutcomeResult, StudyResult
 from reportgen.stats.measures import method_info
 from reportgen.stats.subanalyses import SubResult
@@ -213,11 +213,39 @@ def data_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]], lis
             f"{sum(s.data[arm]['n'] for s in studies):,}" for arm in ("intervention", "control")
         ]
         return ["Intervention n", "Control n"], cells, totals
+    if kind in ("rate", "rate_comparison"):
+        return _rate_columns(result)
     return [], [[] for _ in studies], []
+
+
+def _rate_columns(result: OutcomeResult) -> tuple[list[str], list[list[str]], list[str]]:
+    """Events / person-time per arm (one arm for single-arm rates), as the data give them."""
+    studies = result.studies
+
+    def cell(data: dict) -> str:
+        return f"{data['events']:,} / {as_entered(data['time'])}"
+
+    def total(rows: list[dict]) -> str:
+        return f"{sum(r['events'] for r in rows):,} / {as_entered(sum(r['time'] for r in rows))}"
+
+    if result.outcome.type == "rate":
+        rows = [s.data for s in studies]
+        return ["Events / time"], [[cell(r)] for r in rows], [total(rows)]
+    arms = ("intervention", "control")
+    cells = [[cell(s.data[arm]) for arm in arms] for s in studies]
+    totals = [total([s.data[arm] for s in studies]) for arm in arms]
+    return ["Intervention", "Control"], cells, totals
 
 
 def _arm(study: StudyResult, arm: str) -> str:
     return f"{study.data[arm]['events']:,} / {study.data[arm]['total']:,}"
+
+
+def _round_ticks(high: float) -> list[float]:
+    """Ticks from 0 past ``high`` at a round step (1, 2 or 5 times a power of ten), 3 to 6."""
+    power = 10.0 ** np.floor(np.log10(high / 4))
+    step = next(m * power for m in (1, 2, 5, 10) if high / (m * power) <= 5)
+    return [float(i * step) for i in range(int(np.ceil(high / step - 1e-9)) + 1)]
 
 
 def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str], bool]:
@@ -227,6 +255,13 @@ def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str],
         ticks = [0, 0.2, 0.4, 0.6, 0.8, 1.0]
         return 0.0, 1.0, ticks, ["0", "20", "40", "60", "80", "100"], False
     values = [v for s in result.studies for v in (s.ci_lower, s.ci_upper)]
+    if display.scale == "rate":  # single-arm rates: a linear axis from 0
+        values += [result.pooled.pi_lower, result.pooled.pi_upper]
+        high = max([v for v in values if np.isfinite(v)] or [1.0]) or 1.0
+        ticks = _round_ticks(high)
+        high = max(high, ticks[-1])
+        labels = [effect_value(t, result.outcome.measure) for t in ticks]
+        return -0.05 * high, 1.05 * high, ticks, labels, False
     if display.null is None:  # only proportions, handled above, have no value of no effect
         raise ValueError(f"measure {result.outcome.measure} has no value of no effect to draw")
     values += [result.pooled.pi_lower, result.pooled.pi_upper, display.null]
@@ -243,4 +278,5 @@ def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str],
     low, high = min(values), max(values)
     pad = 0.05 * (high - low or 1.0)
     ticks = list(np.linspace(low, high, 5))
-    return low - pad, high + pad, ticks, [number(t, 2) for t in ticks], False
+    labels = [effect_value(t, result.outcome.measure) for t in ticks]
+    return low - pad, high + pad, ticks, labels, False

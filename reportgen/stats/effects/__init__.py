@@ -21,6 +21,11 @@ from reportgen.stats.effects.proportion import (
     proportion_effects,
     to_proportion,
 )
+from reportgen.stats.effects.rate import (
+    double_zero_rates,
+    rate_comparison_effects,
+    rate_effects,
+)
 
 __all__ = [
     "DEFAULT_ZERO_CELLS",
@@ -30,12 +35,15 @@ __all__ = [
     "ZeroCells",
     "binary_effects",
     "continuous_effects",
+    "double_zero_rates",
     "freeman_tukey",
     "generic_effects",
     "harmonic_mean",
     "inverse_freeman_tukey",
     "peto_effects",
     "proportion_effects",
+    "rate_comparison_effects",
+    "rate_effects",
     "to_natural",
     "to_proportion",
 ]
