@@ -9,6 +9,7 @@ import difflib
 from typing import Any, TypeGuard
 
 from reportgen.config.limits import excerpt
+from reportgen.config.prisma import prisma_problems
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
 from reportgen.errors import Problem
 from reportgen.paths import data_dir
@@ -43,6 +44,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
         problems.append(Problem(*document.locate(path), message))
 
     _check_language(data, add)
+    prisma_problems(data, add)
     studies = data.get("studies") if isinstance(data.get("studies"), list) else []
     study_ids: set[str] = set()
     for index, study in enumerate(studies):

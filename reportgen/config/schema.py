@@ -31,6 +31,7 @@ from reportgen.config.parts import (
     Thresholds,
     ZeroCellOptions,
 )
+from reportgen.config.prisma import Prisma
 from reportgen.config.sections import EditorialText, Question, ReportInfo, Study
 from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS, OutcomeType
 
@@ -315,6 +316,7 @@ class ReportConfig(Strict):
         default_factory=dict,
         description="Extra plain explanations, added at the first use of each term in the summary.",
     )
+    prisma: Prisma | None = Field(None, description="Study flow counts (PRISMA 2020 diagram).")
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)

@@ -19,6 +19,7 @@ from reportgen.present.citations import methods_references
 from reportgen.present.format import count as format_count
 from reportgen.present.glossary import explain_terms, glossary
 from reportgen.present.locale import locale
+from reportgen.present.prisma import PrismaView, prisma_view
 from reportgen.present.summary import SummaryView, summary_view
 from reportgen.present.versions import VersionInfo
 from reportgen.provenance import Provenance
@@ -70,6 +71,7 @@ class ReportView:
     figures: tuple[tuple[str, str], ...]  # (file stem, SVG), written under figures/
     results_json: str  # the results document, serialised
     sections: tuple[str, ...] = SECTIONS
+    prisma: PrismaView | None = None  # the study flow (PRISMA 2020), in the brief and appendix
 
     def with_checks(self, checks: ChecksView) -> ReportView:
         return replace(self, appendix=replace(self.appendix, checks=checks))
@@ -135,6 +137,7 @@ def build_view(
         },
         figures=tuple(figures.items()),
         results_json=results_json,
+        prisma=prisma_view(config.prisma),
     )
 
 
