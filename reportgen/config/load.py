@@ -21,6 +21,7 @@ from reportgen.config.bounds import check_limits
 from reportgen.config.crosscheck import cross_check, describe_value
 from reportgen.config.datafiles import SourceError, read_regular_file
 from reportgen.config.limits import current_limits, excerpt
+from reportgen.config.references import attach_references
 from reportgen.config.schema import ReportConfig
 from reportgen.config.sources import attach_sources, decode_utf8
 from reportgen.config.yamlpos import KeyPath, PositionedDocument, load_yaml
@@ -61,6 +62,8 @@ def load_config(path: str | Path, data_root: str | Path | None = None) -> Loaded
         )
     root = Path(data_root) if data_root is not None else None
     document, sources, problems, unreadable = attach_sources(document, path, limits, root)
+    document, reference_files, reference_problems = attach_references(document, path, limits)
+    sources, problems = sources + reference_files, problems + reference_problems
     problems += cross_check(document) + check_limits(document, limits)
     try:
         config = ReportConfig.model_validate(document.data)

@@ -32,6 +32,7 @@ from reportgen.config.parts import (
     ZeroCellOptions,
 )
 from reportgen.config.prisma import Prisma
+from reportgen.config.references import References
 from reportgen.config.sections import EditorialText, Question, ReportInfo, Study
 from reportgen.stats.measures import MEASURES, METHODS, OUTCOME_TYPES, TESTS, OutcomeType
 
@@ -309,8 +310,10 @@ class ReportConfig(Strict):
     studies: list[Study] = Field(min_length=1, description="The included studies.")
     outcomes: list[Outcome] = Field(min_length=1, description="The outcomes to pool, in order.")
     text: EditorialText = Field(default_factory=EditorialText, description="Editorial prose.")
-    references: list[Text] = Field(
-        default_factory=list, description="Further references listed in the appendix."
+    references: References = Field(
+        default_factory=References,
+        description="References: a list of texts, or a file and style to format them "
+        "(see config/references.py).",
     )
     glossary: dict[str, Text] = Field(
         default_factory=dict,
