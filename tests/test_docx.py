@@ -113,3 +113,28 @@ def test_identical_inputs_give_identical_bytes(built, view):
     first = render_docx(page, view)
     assert first == render_docx(page, view)
     assert first == (built / "report.docx").read_bytes()
+
+
+def test_the_brief_is_landscape_and_the_rest_portrait(document):
+    from docx.enum.section import WD_ORIENT
+
+    first, *rest = document.sections
+    assert first.orientation == WD_ORIENT.LANDSCAPE and first.page_width > first.page_height
+    assert rest and all(s.orientation == WD_ORIENT.PORTRAIT for s in rest)
+    assert all(s.page_width < s.page_height for s in rest)
+    assert all(s.footer.is_linked_to_previous for s in rest)  # page numbers throughout
+
+
+def test_the_illustrative_banner_is_in_the_footer_and_the_skip_link_is_not_in_the_text(tmp_path):
+    workdir = tmp_path
+    shutil.copytree(ROOT / "configs", workdir / "configs")
+    result = reportgen(
+        "build", "configs/venetoclax-rr-aml.yaml", "--format", "docx", "--out", "out", cwd=workdir
+    )
+    assert result.returncode == 0, result.stderr
+    document = docx.Document(str(workdir / "out" / "venetoclax-rr-aml" / "report.docx"))
+    footer = [p.text for p in document.sections[0].footer.paragraphs]
+    assert footer[0].startswith("The study data in this report are invented")
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0].startswith("Illustrative data.")
+    assert not any("Skip to" in text for text in texts)

@@ -12,7 +12,8 @@ structures so the file is a real document, not a picture of one:
 - figures are PNG images drawn from the same SVG (``docx_images``), with the HTML's ``alt`` text
   as their alternative text and the figure caption below;
 - lists keep their bullets or numbers; ``<details>`` is opened (paper cannot fold);
-- each report section after the first starts on a new page; the footer holds the title and the
+- each report section starts on a new page (the brief, with its eight-column summary-of-findings
+  table, in landscape); the footer holds the title and the
   page number; the document's language is the page's, and a section in another language (the
   plain-language summary) carries its own on every run.
 
@@ -33,6 +34,9 @@ from reportgen.render.docx_images import raster
 HEADING_LEVELS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 CONTAINERS = {"body", "main", "header", "footer", "section", "div", "aside", "article", "nav"}
 SKIPPED = {"head", "style", "script", "template", "noscript"}
+INLINE = {"a", "abbr", "b", "br", "code", "em", "i", "small", "span", "strong", "sub", "sup"}
+LANDSCAPE = {"brief"}  # the summary-of-findings table has eight columns, as GRADEpro prints it
+SCREEN_ONLY = {"skip-link"}  # keyboard navigation of the web page, as in the PDF left out
 PRINT_ONLY = "forest-part"  # the print cuts of a tall forest plot: Word shows the whole plot
 TABLE_STYLE = "Table Grid"
 TABLE_FONT_PT = 8.5
@@ -62,6 +66,9 @@ def render_docx(page: str, view: ReportView) -> bytes:
     package.set_properties(document, view.title, view.report_id, language)
     package.set_language(document, language)
     footer = document.sections[0].footer.paragraphs[0]
+    if view.banner:  # illustrative data: said on every page, as in the PDF
+        footer.add_run(view.banner).bold = True
+        footer = document.sections[0].footer.add_paragraph()
     footer.text = f"{view.title} \u2013 "
     package.add_page_number(footer)
     body = tree.find("body")
@@ -113,7 +120,7 @@ class _Writer:
         """Write ``element`` as block content (headings, paragraphs, lists, tables, figures)."""
         tag = element.tag if isinstance(element.tag, str) else ""
         language = element.get("lang") or language
-        if tag in SKIPPED or not tag:
+        if tag in SKIPPED or not tag or _classes(element) & SCREEN_ONLY:
             return
         if tag in HEADING_LEVELS:
             paragraph = self.document.add_heading(level=HEADING_LEVELS[tag])
@@ -136,12 +143,32 @@ class _Writer:
             self.container(element, language)
 
     def container(self, element: Any, language: str) -> None:
+        """A block holding blocks; one holding only text and inline elements (a note such as
+        the illustrative-data banner) is a paragraph."""
+        if all(child.tag in INLINE for child in element if isinstance(child.tag, str)):
+            self.paragraph(element, language)
+            return
         if element.tag == "section" and element.get("id") in self.sections:
-            if self.started:
-                self.document.add_page_break()
-            self.started = True
+            self.start_section(element.get("id") in LANDSCAPE)
         for child in element:
             self.block(child, language)
+
+    def start_section(self, landscape: bool) -> None:
+        """A report section starts a new page, in landscape when it holds a wide table."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        current = self.document.sections[-1]
+        wanted = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        if current.orientation != wanted:
+            # the first report section turns the title's page with it (no page for the title)
+            section = self.document.add_section(WD_SECTION.NEW_PAGE) if self.started else current
+            width, height = section.page_width, section.page_height
+            section.orientation = wanted
+            if (width > height) != landscape:
+                section.page_width, section.page_height = height, width
+        elif self.started:
+            self.document.add_page_break()
+        self.started = True
 
     def paragraph(self, element: Any, language: str, style: str | None = None) -> None:
         if _text(element.text_content()).strip():
