@@ -186,3 +186,12 @@ def test_the_built_appendix_and_word_file_cite_the_studies(tmp_path):
 
     document = docx.Document(str(tmp_path / "out" / "minimal" / "report.docx"))
     assert ALPHA_VANCOUVER in [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_the_reference_file_is_watched(write_config):
+    from reportgen.config.peek import declared_data_files
+
+    with open("refs.bib", "w", encoding="utf-8") as handle:
+        handle.write(BIB)
+    path = write_config(config_text("refs.bib"))
+    assert [file.name for file in declared_data_files(path)] == ["refs.bib"]
