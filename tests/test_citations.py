@@ -195,3 +195,16 @@ def test_the_reference_file_is_watched(write_config):
         handle.write(BIB)
     path = write_config(config_text("refs.bib"))
     assert [file.name for file in declared_data_files(path)] == ["refs.bib"]
+
+
+def test_the_json_schema_accepts_both_forms_of_references():
+    import jsonschema
+
+    from reportgen.config.schema import ReportConfig
+
+    schema = {**ReportConfig.model_json_schema(), "required": []}
+    validator = jsonschema.Draft202012Validator(schema)
+    assert validator.is_valid({"references": ["A text."]})
+    assert validator.is_valid({"references": {"file": "refs.bib", "style": "apa"}})
+    assert not validator.is_valid({"references": {"style": "harvard"}})
+    assert not validator.is_valid({"references": {"fiel": "refs.bib"}})

@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from reportgen.config.bibfiles import read_references
 from reportgen.config.datafiles import SourceError, read_data_bytes, resolve_data_path
@@ -83,8 +83,29 @@ class Reference(Strict):
         return item
 
 
+def _also_a_list(schema: dict[str, Any]) -> None:
+    """The JSON Schema of ``references``: the mapping, or the older list of texts (which the
+    model reads as ``{extra: [...]}``), so that editors' schema checks accept both."""
+    mapping = dict(schema)
+    schema.clear()
+    schema.update(
+        title=mapping.get("title", "References"),
+        description=mapping.get("description", ""),
+        anyOf=[
+            {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "References printed as typed.",
+            },
+            mapping,
+        ],
+    )
+
+
 class References(Strict):
     """`references:` as a mapping: a reference file and/or entries, formatted in a style."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_also_a_list)
 
     file: Text | None = Field(
         None, description="CSL-JSON (.json), BibTeX (.bib) or RIS (.ris) file next to the config."
