@@ -5,6 +5,7 @@ inputs."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -138,3 +139,10 @@ def test_the_illustrative_banner_is_in_the_footer_and_the_skip_link_is_not_in_th
     texts = [p.text for p in document.paragraphs]
     assert texts[0].startswith("Illustrative data.")
     assert not any("Skip to" in text for text in texts)
+
+
+def test_characters_xml_cannot_hold_are_left_out(view):
+    page = render_html(view).replace("<h1>", "<h1>\x01\x1b", 1)
+    document = docx.Document(io.BytesIO(render_docx(page, view)))
+    title = next(p for p in document.paragraphs if p.style.name == "Title")
+    assert title.text == view.title

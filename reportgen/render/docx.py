@@ -42,6 +42,7 @@ TABLE_STYLE = "Table Grid"
 TABLE_FONT_PT = 8.5
 MAX_WIDTH_INCHES = 6.5  # the default template's text width (8.5 in less two 1 in margins)
 SPACE = re.compile(r"\s+")
+NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # not allowed in XML 1.0
 
 
 def render(view: ReportView, rendered: dict[str, bytes]) -> bytes:
@@ -63,13 +64,14 @@ def render_docx(page: str, view: ReportView) -> bytes:
     tree = lxml.html.document_fromstring(page)
     document = docx.Document()
     language = tree.get("lang") or view.lang
-    package.set_properties(document, view.title, view.report_id, language)
+    title = _text(view.title).strip()
+    package.set_properties(document, title, view.report_id, language)
     package.set_language(document, language)
     footer = document.sections[0].footer.paragraphs[0]
     if view.banner:  # illustrative data: said on every page, as in the PDF
-        footer.add_run(view.banner).bold = True
+        footer.add_run(_text(view.banner)).bold = True
         footer = document.sections[0].footer.add_paragraph()
-    footer.text = f"{view.title} \u2013 "
+    footer.text = f"{title} \u2013 "
     package.add_page_number(footer)
     body = tree.find("body")
     _Writer(document, language, set(view.sections)).block(body, language)
@@ -92,7 +94,9 @@ def block_classes() -> frozenset[str]:
 
 
 def _text(value: str | None) -> str:
-    return SPACE.sub(" ", value or "")
+    """Text with its white space collapsed, as the browser shows it, and any character that
+    XML (so Word) cannot hold left out."""
+    return NOT_XML.sub("", SPACE.sub(" ", value or ""))
 
 
 def _new_line(paragraph: Any) -> None:
