@@ -146,3 +146,21 @@ def test_characters_xml_cannot_hold_are_left_out(view):
     document = docx.Document(io.BytesIO(render_docx(page, view)))
     title = next(p for p in document.paragraphs if p.style.name == "Title")
     assert title.text == view.title
+
+
+def test_each_numbered_list_counts_from_one(built, document):
+    page = lxml.html.fromstring((built / "report.html").read_text(encoding="utf-8"))
+    numbered = [ol for ol in page.iter("ol") if "sof-notes" not in (ol.get("class") or "")]
+    instances = []
+    for paragraph in document.paragraphs:
+        if paragraph.style.name == "List Number":
+            number = paragraph._p.pPr.numPr.numId.val
+            if number not in instances:
+                instances.append(number)
+    assert len(instances) == len(numbered) >= 2
+    numbering = document.part.numbering_part.element
+    for number in instances:
+        override = numbering.num_having_numId(number).lvlOverride_lst[0]
+        assert override.startOverride.val == 1
+    notes = [p for p in document.paragraphs if p.text.startswith("a ") and "Rated" in p.text]
+    assert all(p.style.name == "Normal" for p in notes)  # lettered footnotes: no numbers

@@ -40,6 +40,7 @@ SCREEN_ONLY = {"skip-link"}  # keyboard navigation of the web page, as in the PD
 PRINT_ONLY = "forest-part"  # the print cuts of a tall forest plot: Word shows the whole plot
 TABLE_STYLE = "Table Grid"
 TABLE_FONT_PT = 8.5
+FOOTER_FONT_PT = 8
 MAX_WIDTH_INCHES = 6.5  # the default template's text width (8.5 in less two 1 in margins)
 SPACE = re.compile(r"\s+")
 NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # not allowed in XML 1.0
@@ -60,6 +61,7 @@ def render_docx(page: str, view: ReportView) -> bytes:
     """The Word document for the HTML ``page`` of ``view``."""
     import docx
     import lxml.html
+    from docx.shared import Pt
 
     tree = lxml.html.document_fromstring(page)
     document = docx.Document()
@@ -73,19 +75,33 @@ def render_docx(page: str, view: ReportView) -> bytes:
         footer = document.sections[0].footer.add_paragraph()
     footer.text = f"{title} \u2013 "
     package.add_page_number(footer)
+    for paragraph in document.sections[0].footer.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(FOOTER_FONT_PT)
     body = tree.find("body")
     _Writer(document, language, set(view.sections)).block(body, language)
     return package.saved(document)
 
 
-@lru_cache(maxsize=1)
 def block_classes() -> frozenset[str]:
     """Classes the stylesheet displays as blocks (``.name { display: block }``): inside a table
     cell or paragraph, their text starts a new line in Word as it does on the page."""
+    return _classes_with(r"display\s*:\s*block")
+
+
+def unlisted_classes() -> frozenset[str]:
+    """Lists the stylesheet shows without bullets or numbers (``list-style: none``), such as
+    the lettered footnotes of the summary-of-findings table: plain paragraphs in Word."""
+    return _classes_with(r"list-style\s*:\s*none")
+
+
+@lru_cache(maxsize=4)
+def _classes_with(rule: str) -> frozenset[str]:
+    """The classes whose own rule (``.name { ... }``, outside media queries) matches ``rule``."""
     css = (templates_dir() / "report.css").read_text(encoding="utf-8")
     found: set[str] = set()
     for selectors, rules in re.findall(r"([^{}]+)\{([^}]*)\}", css):
-        if re.search(r"display\s*:\s*block", rules):
+        if re.search(rule, rules):
             for selector in selectors.split(","):
                 match = re.fullmatch(r"\s*\.([\w-]+)\s*", selector)
                 if match:
@@ -97,6 +113,23 @@ def _text(value: str | None) -> str:
     """Text with its white space collapsed, as the browser shows it, and any character that
     XML (so Word) cannot hold left out."""
     return NOT_XML.sub("", SPACE.sub(" ", value or ""))
+
+
+def _fit_columns(table: Any, section: Any) -> None:
+    """Share the text width among the columns by the text each holds, as a browser's automatic
+    table layout does (Word and LibreOffice otherwise give every column the same width): room
+    for the longest word, and more for long texts (counted up to 40 characters)."""
+    text_width = section.page_width - section.left_margin - section.right_margin
+    weights = []
+    for column in table.columns:
+        texts = [cell.text for cell in column.cells]
+        word = max((len(w) for text in texts for w in text.split()), default=1)
+        weights.append(max(1.3 * word + 2, 0.6 * min(40, max(len(t) for t in texts))))
+    for column, weight in zip(table.columns, weights, strict=True):
+        width = int(text_width * weight / sum(weights))
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _new_line(paragraph: Any) -> None:
@@ -132,9 +165,15 @@ class _Writer:
         elif tag == "p":
             self.paragraph(element, language)
         elif tag in ("ul", "ol"):
-            style = "List Number" if tag == "ol" else "List Bullet"
+            style: str | None = "List Number" if tag == "ol" else "List Bullet"
+            if _classes(element) & unlisted_classes():
+                style = None
+            number = package.new_list(self.document, style) if style == "List Number" else None
             for item in element.findall("li"):
-                self.inline(self.document.add_paragraph(style=style), item, language, {})
+                paragraph = self.document.add_paragraph(style=style)
+                if number is not None:
+                    package.set_list(paragraph, number)
+                self.inline(paragraph, item, language, {})
         elif tag == "table":
             self.table(element, language)
         elif tag == "figure":
@@ -258,6 +297,7 @@ class _Writer:
                 self.inline(target, cell, language, {**size, "bold": index < len(head) or None})
             if index < len(head):
                 package.mark_header_row(table.rows[index])
+        _fit_columns(table, self.document.sections[-1])
         self.document.add_paragraph()
 
     def figure(self, element: Any, language: str) -> None:

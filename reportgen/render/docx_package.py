@@ -70,6 +70,24 @@ def add_page_number(paragraph: Any) -> None:
         run._r.append(element)
 
 
+def new_list(document: Any, style: str) -> int:
+    """A new numbering instance of the list ``style`` that starts at 1, so that each numbered
+    list counts from 1 (paragraphs of one Word list style otherwise share one count)."""
+    numbering = document.part.numbering_part.element
+    shared = document.styles[style].element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(shared).abstractNumId.val
+    instance = numbering.add_num(abstract)
+    instance.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return int(instance.numId)
+
+
+def set_list(paragraph: Any, number_id: int) -> None:
+    """Make ``paragraph`` an item of the numbering instance ``number_id`` (first level)."""
+    properties = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    properties.get_or_add_ilvl().val = 0
+    properties.get_or_add_numId().val = number_id
+
+
 def mark_header_row(row: Any) -> None:
     """Repeat a table's header row on every page and mark it as a header for screen readers."""
     properties = row._tr.get_or_add_trPr()
