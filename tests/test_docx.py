@@ -164,3 +164,35 @@ def test_each_numbered_list_counts_from_one(built, document):
         assert override.startOverride.val == 1
     notes = [p for p in document.paragraphs if p.text.startswith("a ") and "Rated" in p.text]
     assert all(p.style.name == "Normal" for p in notes)  # lettered footnotes: no numbers
+
+
+def test_long_tables_are_filled_without_rebuilding_the_cell_list(monkeypatch):
+    """python-docx's ``Table.cell`` and ``Table._cells`` rebuild every cell on each call (a
+    1,000-row table took minutes); the renderer must not use them per cell."""
+    from types import SimpleNamespace
+
+    import docx.table
+
+    calls = {"cells": 0}
+    original = docx.table.Table._cells
+
+    def counted(self):
+        calls["cells"] += 1
+        return original.fget(self)
+
+    monkeypatch.setattr(docx.table.Table, "_cells", property(counted))
+    rows = "".join(
+        f"<tr><th scope='row'>Study {i}</th><td>{i}</td><td>0.5 (0.1 to 0.9)</td></tr>"
+        for i in range(300)
+    )
+    page = (
+        "<html lang='en'><body><section id='appendix'><h2>A</h2><table><caption>c</caption>"
+        "<thead><tr><th>Study</th><th>n</th><th>Effect</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></section></body></html>"
+    )
+    view = SimpleNamespace(title="T", report_id="t", lang="en", banner=None, sections=("appendix",))
+    document = docx.Document(io.BytesIO(render_docx(page, view)))
+    table = document.tables[0]
+    assert len(table.rows) == 301
+    assert table.rows[300].cells[0].text == "Study 299"
+    assert calls["cells"] <= len(table.columns)  # once per column at most, never per cell

@@ -115,20 +115,29 @@ def _text(value: str | None) -> str:
     return NOT_XML.sub("", SPACE.sub(" ", value or ""))
 
 
-def _fit_columns(table: Any, section: Any) -> None:
+def _grid(table: Any) -> list[list[Any]]:
+    """The table's cells by row, built once (python-docx's ``table.cell`` rebuilds the whole
+    list of cells on each call, which makes filling a long table quadratic)."""
+    from docx.table import _Cell
+
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
+def _fit_columns(table: Any, grid: list[list[Any]], section: Any) -> None:
     """Share the text width among the columns by the text each holds, as a browser's automatic
     table layout does (Word and LibreOffice otherwise give every column the same width): room
     for the longest word, and more for long texts (counted up to 40 characters)."""
     text_width = section.page_width - section.left_margin - section.right_margin
+    columns = list(zip(*grid, strict=True))
     weights = []
-    for column in table.columns:
-        texts = [cell.text for cell in column.cells]
+    for cells in columns:
+        texts = [cell.text for cell in cells]
         word = max((len(w) for text in texts for w in text.split()), default=1)
         weights.append(max(1.3 * word + 2, 0.6 * min(40, max(len(t) for t in texts))))
-    for column, weight in zip(table.columns, weights, strict=True):
+    for column, cells, weight in zip(table.columns, columns, weights, strict=True):
         width = int(text_width * weight / sum(weights))
         column.width = width
-        for cell in column.cells:
+        for cell in cells:
             cell.width = width
 
 
@@ -290,14 +299,15 @@ class _Writer:
         table = self.document.add_table(rows=len(rows), cols=width)
         table.style = self.document.styles[TABLE_STYLE]
         size = {"size": Pt(TABLE_FONT_PT)}
+        grid = _grid(table)
         for index, row in enumerate(rows):
             cells = [cell for cell in row if cell.tag in ("th", "td")]
             for position, cell in enumerate(cells):
-                target = table.cell(index, position).paragraphs[0]
+                target = grid[index][position].paragraphs[0]
                 self.inline(target, cell, language, {**size, "bold": index < len(head) or None})
             if index < len(head):
-                package.mark_header_row(table.rows[index])
-        _fit_columns(table, self.document.sections[-1])
+                package.mark_header_row(table._tbl.tr_lst[index])
+        _fit_columns(table, grid, self.document.sections[-1])
         self.document.add_paragraph()
 
     def figure(self, element: Any, language: str) -> None:

@@ -89,8 +89,9 @@ def set_list(paragraph: Any, number_id: int) -> None:
 
 
 def mark_header_row(row: Any) -> None:
-    """Repeat a table's header row on every page and mark it as a header for screen readers."""
-    properties = row._tr.get_or_add_trPr()
+    """Repeat a table's header row (a ``w:tr``) on every page and mark it as a header for screen
+    readers."""
+    properties = row.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
