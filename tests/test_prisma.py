@@ -154,3 +154,19 @@ def test_figure_in_the_word_file_with_its_alt_text(example):
     document = docx.Document(io.BytesIO(render_docx(page, example.view)))
     alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
     assert alts.count(example.view.prisma.alt) == 2
+
+
+def test_every_removal_before_screening_counts_and_is_shown(write_config, minimal_config):
+    flow = FLOW.replace(
+        "  duplicates: 402\n",
+        "  duplicates: 380\n  removed_by_automation: 15\n  removed_other: 7\n",
+    )
+    prisma = load_config(write_config(minimal_config + flow)).config.prisma
+    removed = prisma_view(prisma).boxes[1][1]
+    assert removed == (
+        "Records removed before screening: Duplicate records removed (n = 380); Records marked "
+        "as ineligible by automation tools (n = 15); Records removed for other reasons (n = 7)"
+    )
+    wrong = flow.replace("removed_other: 7", "removed_other: 8")
+    messages = problems_of(write_config(minimal_config + wrong))
+    assert any("prisma.screened: should be" in m and ": 818, got 819" in m for m in messages)
