@@ -103,9 +103,9 @@ def test_format_option_limits_outputs(tmp_path):
 
 
 def test_unknown_format_is_a_usage_error(tmp_path):
-    result = reportgen("build", "--format", "docx", cwd=tmp_path)
+    result = reportgen("build", "--format", "rtf", cwd=tmp_path)
     assert result.returncode == 2
-    assert "invalid format 'docx'; choose from html, pdf, json" in result.stderr
+    assert "invalid format 'rtf'; choose from html, pdf, json" in result.stderr
 
 
 def test_validate_reports_ok(tmp_path):

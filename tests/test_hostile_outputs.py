@@ -250,7 +250,7 @@ def test_partial_build_keeps_the_other_formats_byte_identical(project, capsys):
     assert (folder / "report.pdf").read_bytes() == pdf
     assert (folder / "results.json").read_bytes() == data
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["formats"] == sorted(FORMATS)  # the others are kept, and still listed
+    assert manifest["formats"] == sorted(FORMATS)  # every format of the first build is kept
     # watch's default formats (html,json) keep the PDF as well, and nothing is rebuilt needlessly.
     status, stdout, _ = build(capsys, "minimal.yaml", "--format", "html,json")
     assert "1 report: 0 built, 1 unchanged, 0 failed" in stdout

@@ -71,11 +71,12 @@ def test_checks_run_for_every_format(write_config, minimal_config, tmp_path):
 
 
 def test_formats_file_names_and_renderers_are_one_table():
-    assert FORMATS == ("html", "pdf", "json", "csv", "xlsx")
+    assert FORMATS == ("html", "pdf", "json", "docx", "csv", "xlsx")
     assert OUTPUT_FILES == {
         "html": "report.html",
         "pdf": "report.pdf",
         "json": "results.json",
+        "docx": "report.docx",
         "csv": "results.csv",
         "xlsx": "results.xlsx",
     }

@@ -9,6 +9,7 @@ import difflib
 from typing import Any, TypeGuard
 
 from reportgen.config.limits import excerpt
+from reportgen.config.prisma import prisma_problems
 from reportgen.config.regression import check_regressions
 from reportgen.config.three_level import check_three_level, is_three_level
 from reportgen.config.yamlpos import KeyPath, PositionedDocument
@@ -46,6 +47,7 @@ def cross_check(document: PositionedDocument) -> list[Problem]:
         problems.append(Problem(*document.locate(path), message))
 
     _check_language(data, add)
+    prisma_problems(data, add)
     studies = data.get("studies") if isinstance(data.get("studies"), list) else []
     study_ids: set[str] = set()
     for index, study in enumerate(studies):

@@ -22,6 +22,7 @@ from reportgen.config.crosscheck import cross_check, describe_value
 from reportgen.config.datafiles import SourceError, read_regular_file
 from reportgen.config.limits import current_limits, excerpt
 from reportgen.config.profiles import apply_profiles
+from reportgen.config.references import attach_references
 from reportgen.config.risk_of_bias import check_risk_of_bias
 from reportgen.config.schema import ReportConfig
 from reportgen.config.sources import attach_sources, decode_utf8
@@ -65,6 +66,8 @@ def load_config(path: str | Path, data_root: str | Path | None = None) -> Loaded
     document, sources, problems, unreadable = attach_sources(document, path, limits, root)
     document, profile_problems = apply_profiles(document)  # fills what the config leaves out
     problems += profile_problems
+    document, reference_files, reference_problems = attach_references(document, path, limits)
+    sources, problems = sources + reference_files, problems + reference_problems
     problems += cross_check(document) + check_risk_of_bias(document)
     problems += check_limits(document, limits)
     try:

@@ -5,6 +5,7 @@ keys that name data files (also used by ``sources.attach_sources``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -57,4 +58,8 @@ def declared_data_files(config: Path) -> set[Path]:
                 files.add(resolve_data_path(value, base, root))
             except SourceError:
                 continue  # the build refuses it with a located message; nothing to watch
+    references = document.data.get("references") if isinstance(document.data, dict) else None
+    if isinstance(references, dict) and isinstance(references.get("file"), str):
+        with suppress(SourceError):  # read from the config's own folder only
+            files.add(resolve_data_path(references["file"], base, base.resolve()))
     return files

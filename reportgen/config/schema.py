@@ -56,7 +56,9 @@ from reportgen.config.parts import (
     Thresholds,
     ZeroCellOptions,
 )
+from reportgen.config.prisma import Prisma
 from reportgen.config.rate_parts import RateComparisonRow, RateOptions, RateRow
+from reportgen.config.references import References
 from reportgen.config.regression import Regression
 from reportgen.config.risk_of_bias import RiskOfBias
 from reportgen.config.sections import EditorialText, Question, ReportInfo, Study
@@ -366,8 +368,10 @@ class ReportConfig(Strict):
     studies: list[Study] = Field(min_length=1, description="The included studies.")
     outcomes: list[Outcome] = Field(min_length=1, description="The outcomes to pool, in order.")
     text: EditorialText = Field(default_factory=EditorialText, description="Editorial prose.")
-    references: list[Text] = Field(
-        default_factory=list, description="Further references listed in the appendix."
+    references: References = Field(
+        default_factory=References,
+        description="References: a list of texts, or a file and style to format them "
+        "(see config/references.py).",
     )
     risk_of_bias: RiskOfBias | None = Field(
         None, description="The risk-of-bias tool and the studies' judgements (figures, certainty)."
@@ -376,6 +380,7 @@ class ReportConfig(Strict):
         default_factory=dict,
         description="Extra plain explanations, added at the first use of each term in the summary.",
     )
+    prisma: Prisma | None = Field(None, description="Study flow counts (PRISMA 2020 diagram).")
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)

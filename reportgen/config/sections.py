@@ -76,7 +76,11 @@ class Study(BaseModel):
     id: Identifier = Field(description="Short unique id that data rows use to name the study.")
     label: Text = Field(description="How the study is named in tables and plots, e.g. 'Lee 2021'.")
     design: Text | None = Field(None, description="Study design, e.g. 'retrospective cohort'.")
-    citation: Text | None = Field(None, description="Full reference, listed in the appendix.")
+    citation: Text | None = Field(
+        None,
+        description="The key of a reference under `references:` (a mapping), or, with a plain "
+        "list of references, the full reference as text.",
+    )
     risk_of_bias: dict[str, Text] | None = Field(
         None,
         description="This study's risk-of-bias judgements for every outcome: D1 ... Dn and "

@@ -17,9 +17,11 @@ from reportgen.interpret.findings import Findings
 from reportgen.present.appendix import methods_paragraphs, outcome_appendix, software_sentence
 from reportgen.present.brief import BriefView, brief_view
 from reportgen.present.citations import methods_references
+from reportgen.present.citations_csl import reference_list
 from reportgen.present.format import count as format_count
 from reportgen.present.glossary import explain_terms, glossary
 from reportgen.present.locale import locale
+from reportgen.present.prisma import PrismaView, prisma_view
 from reportgen.present.results_table import ResultsRow, results_rows
 from reportgen.present.risk_of_bias import risk_of_bias_appendix
 from reportgen.present.summary import SummaryView, summary_view
@@ -76,6 +78,7 @@ class ReportView:
     sections: tuple[str, ...] = SECTIONS
     # Every analysis as one table (results.csv, results.xlsx).
     results_table: tuple[ResultsRow, ...] = ()
+    prisma: PrismaView | None = None  # the study flow (PRISMA 2020), in the brief and appendix
 
     def with_checks(self, checks: ChecksView) -> ReportView:
         return replace(self, appendix=replace(self.appendix, checks=checks))
@@ -99,6 +102,7 @@ def build_view(
     report = config.report
     methods = (*methods_paragraphs(results), software_sentence(provenance))
     words = locale(report.language)
+    citations = reference_list(config)
     summary = summary_view(
         config,
         results,
@@ -129,8 +133,8 @@ def build_view(
                 outcome_appendix(f, figures, (print_parts or {}).get(f.result.outcome.id, ()))
                 for f in findings
             ),
-            characteristics=_characteristics(config),
-            references=tuple(_references(config)),
+            characteristics=_characteristics(config, citations.marks),
+            references=citations.entries,
             source=report.source,
             source_url=report.source_url,
             risk_of_bias=risk_of_bias_appendix(config, findings, figures),
@@ -144,6 +148,7 @@ def build_view(
         figures=tuple(figures.items()),
         results_json=results_json,
         results_table=results_rows(config, results),
+        prisma=prisma_view(config.prisma),
     )
 
 
@@ -165,8 +170,9 @@ def _version_context(version: VersionInfo | None) -> dict[str, Any] | None:
     }
 
 
-def _characteristics(config: ReportConfig) -> dict[str, Any]:
-    """The study-characteristics table: label, design and every further study attribute."""
+def _characteristics(config: ReportConfig, marks: dict[str, str]) -> dict[str, Any]:
+    """The study-characteristics table: label (with its citation mark, ``marks`` by study id),
+    design and every further study attribute."""
     extra_keys: list[str] = []
     for study in config.studies:
         for key in study.model_extra or {}:
@@ -186,7 +192,7 @@ def _characteristics(config: ReportConfig) -> dict[str, Any]:
         count = participants.get(study.id)
         rows.append(
             [
-                study.label,
+                f"{study.label} {marks[study.id]}" if study.id in marks else study.label,
                 study.design or DASH,
                 format_count(count) if count is not None else DASH,
                 *[_attribute(extras.get(key)) for key in extra_keys],
@@ -201,8 +207,3 @@ def _attribute(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
-
-
-def _references(config: ReportConfig) -> list[str]:
-    cited = [f"{study.label}. {study.citation}" for study in config.studies if study.citation]
-    return [*([config.report.source] if config.report.source else []), *cited, *config.references]

@@ -38,6 +38,7 @@ RENDERERS: dict[str, Renderer] = {
         Renderer("html", "report.html", "HTML", "reportgen.render.html", figures=True),
         Renderer("pdf", "report.pdf", "PDF", "reportgen.render.pdf", figures=True),
         Renderer("json", "results.json", "JSON", "reportgen.render.json", figures=False),
+        Renderer("docx", "report.docx", "Word", "reportgen.render.docx", figures=True),
         Renderer("csv", "results.csv", "CSV", "reportgen.render.csv", figures=False),
         Renderer("xlsx", "results.xlsx", "Excel", "reportgen.render.xlsx", figures=False),
     )
