@@ -12,6 +12,7 @@ from reportgen.stats.data import OutcomeTable, outcome_table, participants_per_s
 from reportgen.stats.display import Table, short, table
 from reportgen.stats.fitting import Fit, NaturalScale, fit_table, study_intervals
 from reportgen.stats.frozen import FrozenResult, dataclass_dict, freeze
+from reportgen.stats.leave_one_out import leave_one_out
 from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult
 from reportgen.stats.small_study import TestResult, TrimFill, begg_test, egger_test, trim_and_fill
@@ -20,7 +21,6 @@ from reportgen.stats.subanalyses import (
     SubResult,
     fit_options,
     group_labels,
-    leave_one_out,
     sensitivity,
     subgroup_notes,
     subgroups,
@@ -269,7 +269,7 @@ def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
         events=int(table["events"].sum()) if table.type == "proportion" else None,
         back_transform_n=main.back_transform_n,
         subgroups=groups,
-        leave_one_out=leave_one_out(outcome, table),
+        leave_one_out=leave_one_out(outcome, table, main),
         sensitivity=tuple(sensitivity(config, outcome, table, s) for s in outcome.sensitivity),
         small_study=small_study,
         notes=tuple(notes),
