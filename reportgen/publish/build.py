@@ -197,9 +197,9 @@ def prepare(
     print_parts: dict[str, tuple[str, ...]] = {}
     if figures:
         with timer.stage("figures"):
-            from reportgen.present.figures.forest import draw_figures, draw_print_parts
+            from reportgen.present.figures.forest import draw_figures
 
-            drawn, print_parts = draw_figures(results), draw_print_parts(results)
+            drawn, print_parts = draw_figures(results)
     with timer.stage("html"):
         view = build_view(
             loaded,

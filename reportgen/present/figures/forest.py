@@ -32,6 +32,7 @@ from reportgen.present.figures.style import (
     SQUARE_COLOUR,
     svg_text,
 )
+from reportgen.present.figures.svgclean import stack_svgs
 from reportgen.present.format import (
     MEASURES,
     SHORT_METHOD_NAMES,
@@ -50,7 +51,7 @@ __all__ = [
     "MAX_MARKER_AREA",
     "ForestLayout",
     "draw_figures",
-    "draw_print_parts",
+    "forest_figure",
     "forest_layout",
     "forest_plot_svg",
     "forest_print_parts",
@@ -142,6 +143,16 @@ def forest_print_parts(result: OutcomeResult) -> tuple[str, ...]:
     if len(parts) == 1:
         return ()
     return tuple(forest_plot_svg(result, part) for part in parts)
+
+
+def forest_figure(result: OutcomeResult) -> tuple[str, tuple[str, ...]]:
+    """The forest plot as one SVG document and, for a plot taller than a page, its page-sized
+    parts. Every row is drawn once: a split plot's whole figure is its parts stacked
+    (``stack_svgs``), not a second drawing."""
+    parts = forest_print_parts(result)
+    if not parts:
+        return forest_plot_svg(result), ()
+    return stack_svgs(parts), parts
 
 
 def _panels(
@@ -360,19 +371,20 @@ def favours_labels(result: OutcomeResult) -> tuple[str, str] | None:
     return "\u2190 Lower with\nintervention", "Higher with \u2192\nintervention"
 
 
-def draw_figures(results) -> dict[str, str]:
-    """Every figure of a report, keyed by file stem: ``<outcome-id>`` for the forest plot and
-    ``<outcome-id>-funnel`` where small-study tests ran."""
-    figures = {r.outcome.id: forest_plot_svg(r) for r in results.outcomes}
+def draw_figures(results) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Every figure of a report, keyed by file stem (``<outcome-id>`` for the forest plot,
+    ``<outcome-id>-funnel`` where small-study tests ran), and the forest plots taller than a
+    printed page in page-sized parts, by outcome id. Each plot is drawn once."""
+    figures: dict[str, str] = {}
+    print_parts: dict[str, tuple[str, ...]] = {}
+    for result in results.outcomes:
+        outcome_id = result.outcome.id
+        figures[outcome_id], parts = forest_figure(result)
+        if parts:
+            print_parts[outcome_id] = parts
     figures |= {
         f"{r.outcome.id}-funnel": funnel_plot_svg(r)
         for r in results.outcomes
         if r.small_study is not None
     }
-    return figures
-
-
-def draw_print_parts(results) -> dict[str, tuple[str, ...]]:
-    """The forest plots taller than a printed page, in page-sized parts, by outcome id."""
-    parts = {r.outcome.id: forest_print_parts(r) for r in results.outcomes}
-    return {outcome_id: svgs for outcome_id, svgs in parts.items() if svgs}
+    return figures, print_parts
