@@ -8,6 +8,11 @@ text transforms are work without effect. ``lean_svg`` removes exactly those: gro
 attribute is an ``id`` (their children take their place, in order), identity rotations, and
 ``translate`` on text (moved into ``x``/``y``), metadata and whitespace between elements. Nothing
 drawn changes: a group with a style, clip path or transform is kept, and so is every text.
+
+What it cannot remove: WeasyPrint (70) lays out and draws SVG text one letter at a time (a Pango
+layout per character, ``weasyprint/svg/text.py``), so the text of a figure, not its shapes, is
+most of its print cost, and that grows with the characters shown (a k = 1,000 forest plot:
+about 60% of the time spent drawing its parts).
 """
 
 from __future__ import annotations
