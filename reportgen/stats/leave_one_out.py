@@ -16,10 +16,10 @@ import numpy as np
 from reportgen.config.schema import Outcome
 from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable
-from reportgen.stats.effects import to_natural
-from reportgen.stats.fitting import Fit, FitOptions, NaturalScale
+from reportgen.stats.effects import EffectSizes, to_natural
+from reportgen.stats.fitting import FITTERS, Fit, FitOptions, NaturalScale
 from reportgen.stats.measures import METHODS
-from reportgen.stats.pooling import PoolResult, pool
+from reportgen.stats.pooling import PoolResult
 from reportgen.stats.subanalyses import (
     LEAVE_ONE_OUT_MIN_K,
     SubResult,
@@ -59,8 +59,11 @@ def leave_one_out(outcome: Outcome, table: OutcomeTable, fit: Fit) -> tuple[SubR
 def _inverse_variance(
     outcome: Outcome, table: OutcomeTable, fit: Fit, options: FitOptions
 ) -> tuple[SubResult, ...]:
-    """Leave-one-out of an ``rma.uni`` model from the full fit's ``yi`` and ``vi``."""
-    yi, vi, k = fit.effects.yi, fit.effects.vi, table.k
+    """Leave-one-out of an ``rma.uni`` model from the full fit's ``yi`` and ``vi``, each refit
+    by the same fitter (and so with the same options) as the main model; that fitter reads only
+    the effect sizes, so it gets the whole table."""
+    effects, k = fit.effects, table.k
+    refit = FITTERS["uni"]
     n_left: np.ndarray | None = None
     if fit.back_transform_n is not None:  # PFT: harmonic mean of the other studies' totals
         reciprocal = 1.0 / np.asarray(table["total"], dtype=float)
@@ -68,15 +71,19 @@ def _inverse_variance(
     rows = []
     for i in range(k):
         label = table.study_ids[i]
+        rest = EffectSizes(
+            effects.measure,
+            np.delete(effects.yi, i),
+            np.delete(effects.vi, i),
+            np.delete(effects.corrected, i),
+        )
         try:
-            model = pool(
-                np.delete(yi, i), np.delete(vi, i), method=outcome.method, test=outcome.test
-            )
+            model = refit(table, rest, outcome.method, outcome.test, options)
         except AnalysisError as error:
             rows.append(_not_estimable(label, k - 1, outcome, str(error)))
             continue
         n = None if n_left is None else float(n_left[i])
-        rows.append(SubResult(label, k - 1, model, _natural(model, fit.effects.measure, n)))
+        rows.append(SubResult(label, k - 1, model, _natural(model, effects.measure, n)))
     return tuple(rows)
 
 
