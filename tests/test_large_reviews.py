@@ -146,6 +146,7 @@ def test_json_only_draws_no_figures_and_keeps_published_ones(tmp_path, monkeypat
 
 
 def test_split_plot_is_drawn_once_and_its_figure_is_the_parts_stacked(monkeypatch):
+    from types import SimpleNamespace
     from xml.etree import ElementTree
 
     from reportgen.present.figures import forest
@@ -159,7 +160,8 @@ def test_split_plot_is_drawn_once_and_its_figure_is_the_parts_stacked(monkeypatc
         return draw(result, part)
 
     monkeypatch.setattr(forest, "forest_plot_svg", counting)
-    whole, parts = forest.forest_figure(result)
+    figures, print_parts = forest.draw_figures(SimpleNamespace(outcomes=(result,)))
+    whole, parts = figures["death"], print_parts["death"]
     assert len(parts) == len(forest_parts(result)) > 1
     assert drawn == list(forest_parts(result))  # each part once, no whole plot besides
     root = ElementTree.fromstring(whole)

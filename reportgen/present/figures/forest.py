@@ -51,7 +51,6 @@ __all__ = [
     "MAX_MARKER_AREA",
     "ForestLayout",
     "draw_figures",
-    "forest_figure",
     "forest_layout",
     "forest_plot_svg",
     "forest_print_parts",
@@ -143,16 +142,6 @@ def forest_print_parts(result: OutcomeResult) -> tuple[str, ...]:
     if len(parts) == 1:
         return ()
     return tuple(forest_plot_svg(result, part) for part in parts)
-
-
-def forest_figure(result: OutcomeResult) -> tuple[str, tuple[str, ...]]:
-    """The forest plot as one SVG document and, for a plot taller than a page, its page-sized
-    parts. Every row is drawn once: a split plot's whole figure is its parts stacked
-    (``stack_svgs``), not a second drawing."""
-    parts = forest_print_parts(result)
-    if not parts:
-        return forest_plot_svg(result), ()
-    return stack_svgs(parts), parts
 
 
 def _panels(
@@ -372,19 +361,17 @@ def favours_labels(result: OutcomeResult) -> tuple[str, str] | None:
 
 
 def draw_figures(results) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Every figure of a report, keyed by file stem (``<outcome-id>`` for the forest plot,
-    ``<outcome-id>-funnel`` where small-study tests ran), and the forest plots taller than a
-    printed page in page-sized parts, by outcome id. Each plot is drawn once."""
-    figures: dict[str, str] = {}
-    print_parts: dict[str, tuple[str, ...]] = {}
-    for result in results.outcomes:
-        outcome_id = result.outcome.id
-        figures[outcome_id], parts = forest_figure(result)
-        if parts:
-            print_parts[outcome_id] = parts
+    """Every figure of a report by file stem (``<outcome-id>``: forest plot, ``-funnel`` where
+    small-study tests ran), and the forest plots taller than a page in page-sized parts by
+    outcome id. Drawn once: a split plot's figure is its parts stacked (``stack_svgs``)."""
+    parts = {r.outcome.id: forest_print_parts(r) for r in results.outcomes}
+    figures = {
+        r.outcome.id: stack_svgs(parts[r.outcome.id]) if parts[r.outcome.id] else forest_plot_svg(r)
+        for r in results.outcomes
+    }
     figures |= {
         f"{r.outcome.id}-funnel": funnel_plot_svg(r)
         for r in results.outcomes
         if r.small_study is not None
     }
-    return figures, print_parts
+    return figures, {outcome_id: svgs for outcome_id, svgs in parts.items() if svgs}
