@@ -135,7 +135,7 @@ def test_json_only_draws_no_figures_and_keeps_published_ones(tmp_path, monkeypat
         raise AssertionError("a JSON-only build drew figures")
 
     monkeypatch.setattr("reportgen.present.figures.forest.draw_figures", no_drawing)
-    monkeypatch.setattr("reportgen.present.figures.forest.draw_print_parts", no_drawing)
+    monkeypatch.setattr("reportgen.present.figures.forest.forest_plot_svg", no_drawing)
     build_report(config, tmp_path / "out", formats=("json",))
     assert (built.folder / "report.html").is_file()
     assert (built.folder / "figures" / "death.svg").read_bytes() == before
@@ -143,3 +143,31 @@ def test_json_only_draws_no_figures_and_keeps_published_ones(tmp_path, monkeypat
     fresh = build_report(config, tmp_path / "fresh", formats=("json",))
     assert not (fresh.folder / "figures").exists()
     assert sorted(p.name for p in fresh.folder.iterdir()) == ["manifest.json", "results.json"]
+
+
+def test_split_plot_is_drawn_once_and_its_figure_is_the_parts_stacked(monkeypatch):
+    from types import SimpleNamespace
+    from xml.etree import ElementTree
+
+    from reportgen.present.figures import forest
+
+    result = outcome(120)
+    drawn = []
+    draw = forest.forest_plot_svg
+
+    def counting(result, part=None):
+        drawn.append(part)
+        return draw(result, part)
+
+    monkeypatch.setattr(forest, "forest_plot_svg", counting)
+    figures, print_parts = forest.draw_figures(SimpleNamespace(outcomes=(result,)))
+    whole, parts = figures["death"], print_parts["death"]
+    assert len(parts) == len(forest_parts(result)) > 1
+    assert drawn == list(forest_parts(result))  # each part once, no whole plot besides
+    root = ElementTree.fromstring(whole)
+    nested = root.findall("{http://www.w3.org/2000/svg}svg")
+    assert len(nested) == len(parts)
+    offsets = [float(svg.get("y")) for svg in nested]
+    assert offsets == sorted(offsets) and offsets[0] == 0
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {s.label for s in result.studies} <= texts

@@ -197,10 +197,10 @@ def prepare(
     print_parts: dict[str, tuple[str, ...]] = {}
     if figures:
         with timer.stage("figures"):
-            from reportgen.present.figures.forest import draw_figures, draw_print_parts
+            from reportgen.present.figures.forest import draw_figures
             from reportgen.present.risk_of_bias import draw_risk_of_bias
 
-            drawn, print_parts = draw_figures(results), draw_print_parts(results)
+            drawn, print_parts = draw_figures(results)
             drawn |= draw_risk_of_bias(config, findings)
     with timer.stage("html"):
         view = build_view(

@@ -25,6 +25,7 @@ from reportgen.stats.fitting import (
     study_intervals,
 )
 from reportgen.stats.frozen import FrozenResult, dataclass_dict, freeze
+from reportgen.stats.leave_one_out import leave_one_out
 from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult
 from reportgen.stats.regression_analysis import MetaRegression, regressions
@@ -34,7 +35,6 @@ from reportgen.stats.subanalyses import (
     SubResult,
     fit_options,
     group_labels,
-    leave_one_out,
     sensitivity,
     subgroup_notes,
     subgroups,
@@ -299,7 +299,7 @@ def analyse_outcome(config: ReportConfig, outcome: Outcome) -> OutcomeResult:
         events=int(table["events"].sum()) if table.type == "proportion" else None,
         back_transform_n=main.back_transform_n,
         subgroups=groups,
-        leave_one_out=leave_one_out(outcome, table),
+        leave_one_out=leave_one_out(outcome, table, main),
         sensitivity=tuple(sensitivity(config, outcome, table, s) for s in outcome.sensitivity),
         small_study=small_study,
         notes=tuple(notes),

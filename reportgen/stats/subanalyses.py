@@ -238,26 +238,6 @@ def subgroup_notes(result: Subgroups, test: str) -> list[str]:
     return notes
 
 
-def leave_one_out(outcome: Outcome, table: OutcomeTable) -> tuple[SubResult, ...]:
-    if table.k < LEAVE_ONE_OUT_MIN_K:
-        return ()
-    results = []
-    for i, study_id in enumerate(table.study_ids):
-        keep = np.ones(table.k, dtype=bool)
-        keep[i] = False
-        results.append(
-            sub_result(
-                study_id,
-                table.subset(keep),
-                outcome.measure,
-                outcome.method,
-                outcome.test,
-                fit_options(outcome),
-            )
-        )
-    return tuple(results)
-
-
 def sensitivity(
     config: ReportConfig, outcome: Outcome, table: OutcomeTable, analysis: Sensitivity
 ) -> SubResult:

@@ -32,6 +32,7 @@ from reportgen.present.figures.style import (
     SQUARE_COLOUR,
     svg_text,
 )
+from reportgen.present.figures.svgclean import stack_svgs
 from reportgen.present.format import (
     MEASURES,
     RATE_PER,
@@ -52,7 +53,6 @@ __all__ = [
     "MAX_MARKER_AREA",
     "ForestLayout",
     "draw_figures",
-    "draw_print_parts",
     "forest_layout",
     "forest_plot_svg",
     "forest_print_parts",
@@ -368,22 +368,22 @@ def favours_labels(result: OutcomeResult) -> tuple[str, str] | None:
     return "\u2190 Lower with\nintervention", "Higher with \u2192\nintervention"
 
 
-def draw_figures(results) -> dict[str, str]:
-    """Every figure of a report, keyed by file stem: ``<outcome-id>`` for the forest plot and
-    ``<outcome-id>-funnel`` where small-study tests ran."""
+def draw_figures(results) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Every figure of a report by file stem (``<outcome-id>``: forest plot, ``-funnel`` where
+    small-study tests ran, ``-bubble-<n>``: one-moderator regressions), and the forest plots
+    taller than a page in page-sized parts by outcome id. Drawn once: a split plot's figure is
+    its parts stacked (``stack_svgs``)."""
     from reportgen.present.appendix_regression import draw_bubbles
 
-    figures = {r.outcome.id: forest_plot_svg(r) for r in results.outcomes}
+    parts = {r.outcome.id: forest_print_parts(r) for r in results.outcomes}
+    figures = {
+        r.outcome.id: stack_svgs(parts[r.outcome.id]) if parts[r.outcome.id] else forest_plot_svg(r)
+        for r in results.outcomes
+    }
     figures |= {
         f"{r.outcome.id}-funnel": funnel_plot_svg(r)
         for r in results.outcomes
         if r.small_study is not None
     }
-    figures |= draw_bubbles(results)  # <outcome-id>-bubble-<n>: one-moderator regressions
-    return figures
-
-
-def draw_print_parts(results) -> dict[str, tuple[str, ...]]:
-    """The forest plots taller than a printed page, in page-sized parts, by outcome id."""
-    parts = {r.outcome.id: forest_print_parts(r) for r in results.outcomes}
-    return {outcome_id: svgs for outcome_id, svgs in parts.items() if svgs}
+    figures |= draw_bubbles(results)
+    return figures, {outcome_id: svgs for outcome_id, svgs in parts.items() if svgs}

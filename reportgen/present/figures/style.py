@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from reportgen.present.figures.svgclean import lean_svg
+
 INK = "#1a1a1a"
 SQUARE_COLOUR = "#3d4f63"
 DIAMOND_COLOUR = "#1f3a5f"
@@ -30,7 +32,8 @@ RC_PARAMS: dict[Any, Any] = {
 
 
 def svg_text(figure) -> str:
-    """The figure as an SVG document (text), with no date or creator in its metadata."""
+    """The figure as an SVG document (text), with no date or creator in its metadata and
+    without the nodes that draw nothing (``svgclean.lean_svg``: cheaper for WeasyPrint)."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return lean_svg(buffer.getvalue())

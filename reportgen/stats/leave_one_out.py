@@ -1,0 +1,112 @@
+"""Leave-one-out: the model refitted with each study left out in turn (metafor's ``leave1out``).
+
+Cost: one fit of k - 1 studies per study, nothing more. Inverse-variance models (``rma.uni``)
+reuse the effect sizes of the full fit, as ``leave1out.rma.uni`` reuses ``yi``/``vi`` of the
+fitted object: each refit pools ``yi`` and ``vi`` with one entry deleted, so no table is rebuilt
+and no effect size recomputed per study (the pooling's work arrays, sized k - 1, are shared by
+every refit). Mantel-Haenszel, Peto and GLMM models fit the counts themselves and get the table
+without study ``i`` by slicing (no per-study filtering in Python). Memory stays O(k): one refit
+at a time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reportgen.config.schema import Outcome
+from reportgen.errors import AnalysisError
+from reportgen.stats.data import OutcomeTable
+from reportgen.stats.effects import EffectSizes, to_natural
+from reportgen.stats.fitting import FITTERS, Fit, FitOptions, NaturalScale
+from reportgen.stats.measures import METHODS
+from reportgen.stats.pooling import PoolResult
+from reportgen.stats.subanalyses import (
+    LEAVE_ONE_OUT_MIN_K,
+    SubResult,
+    fit_options,
+    not_estimable_model,
+    sub_result,
+)
+
+_NAN = float("nan")
+
+
+def leave_one_out(outcome: Outcome, table: OutcomeTable, fit: Fit) -> tuple[SubResult, ...]:
+    """One row per study of ``table``: the model of the other k - 1 studies, labelled with the
+    left-out study's id (``fit`` is the model of the whole ``table``).
+
+    Edge cases: nothing for k < ``LEAVE_ONE_OUT_MIN_K``; a refit that cannot be fitted is a
+    not-estimable row with the reason (metafor's NA row). With PFT the back-transformation uses
+    the harmonic mean of the remaining studies' totals."""
+    if table.k < LEAVE_ONE_OUT_MIN_K:
+        return ()
+    options = fit_options(outcome)
+    if METHODS[outcome.method].fitter != "uni":
+        return tuple(
+            sub_result(
+                table.study_ids[i],
+                without(table, i),
+                outcome.measure,
+                outcome.method,
+                outcome.test,
+                options,
+            )
+            for i in range(table.k)
+        )
+    return _inverse_variance(outcome, table, fit, options)
+
+
+def _inverse_variance(
+    outcome: Outcome, table: OutcomeTable, fit: Fit, options: FitOptions
+) -> tuple[SubResult, ...]:
+    """Leave-one-out of an ``rma.uni`` model from the full fit's ``yi`` and ``vi``, each refit
+    by the same fitter (and so with the same options) as the main model; that fitter reads only
+    the effect sizes, so it gets the whole table."""
+    effects, k = fit.effects, table.k
+    refit = FITTERS["uni"]
+    n_left: np.ndarray | None = None
+    if fit.back_transform_n is not None:  # PFT: harmonic mean of the other studies' totals
+        reciprocal = 1.0 / np.asarray(table["total"], dtype=float)
+        n_left = (k - 1) / (reciprocal.sum() - reciprocal)
+    rows = []
+    for i in range(k):
+        label = table.study_ids[i]
+        rest = EffectSizes(
+            effects.measure,
+            np.delete(effects.yi, i),
+            np.delete(effects.vi, i),
+            np.delete(effects.corrected, i),
+        )
+        try:
+            model = refit(table, rest, outcome.method, outcome.test, options)
+        except AnalysisError as error:
+            rows.append(_not_estimable(label, k - 1, outcome, str(error)))
+            continue
+        n = None if n_left is None else float(n_left[i])
+        rows.append(SubResult(label, k - 1, model, _natural(model, effects.measure, n)))
+    return tuple(rows)
+
+
+def _natural(model: PoolResult, measure: str, n: float | None) -> NaturalScale:
+    values = to_natural(
+        [model.estimate, model.ci_lower, model.ci_upper, model.pi_lower, model.pi_upper],
+        measure,
+        n,
+    )
+    return NaturalScale(*(float(x) for x in values))
+
+
+def _not_estimable(label: str, k: int, outcome: Outcome, reason: str) -> SubResult:
+    model = not_estimable_model(k, outcome.method, outcome.test)
+    return SubResult(label, k, model, NaturalScale(_NAN, _NAN, _NAN, _NAN, _NAN), reason)
+
+
+def without(table: OutcomeTable, i: int) -> OutcomeTable:
+    """``table`` without study ``i``, by slicing (the order of the others kept)."""
+    return OutcomeTable(
+        table.type,
+        table.study_ids[:i] + table.study_ids[i + 1 :],
+        table.labels[:i] + table.labels[i + 1 :],
+        {name: np.delete(values, i) for name, values in table.columns.items()},
+        table.rows[:i] + table.rows[i + 1 :],
+    )
