@@ -155,9 +155,9 @@ def test_split_plot_is_drawn_once_and_its_figure_is_the_parts_stacked(monkeypatc
     drawn = []
     draw = forest.forest_plot_svg
 
-    def counting(result, part=None):
+    def counting(result, part=None, rob=None):
         drawn.append(part)
-        return draw(result, part)
+        return draw(result, part, rob)
 
     monkeypatch.setattr(forest, "forest_plot_svg", counting)
     figures, print_parts = forest.draw_figures(SimpleNamespace(outcomes=(result,)))

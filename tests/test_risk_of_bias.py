@@ -179,6 +179,14 @@ def test_build_draws_the_figures_and_rates_certainty_from_the_weight_at_high_ris
     html = Path("out/rob-demo/report.html").read_text(encoding="utf-8")
     assert 'id="risk-of-bias"' in html
     assert "Studies at high risk of bias carry" in html
+    # Beside the forest plot: a column per domain and overall, a mark per judged study, and
+    # the caption says what the circles are.
+    forest = (figures / "death.svg").read_text(encoding="utf-8")
+    for header in ("D1", "D5", "O"):
+        assert f">{header}</text>" in forest
+    symbols = [MARKS[j][1] for j in ("low", "some_concerns", "high", "no_information")]
+    assert sum(forest.count(f">{symbol}</text>") for symbol in symbols) == 4 * 6
+    assert "Circles at the right give each study&#39;s risk of bias (RoB 2)" in html
 
 
 def test_certainty_keeps_its_level_when_little_weight_is_at_high_risk(rob_config):

@@ -106,6 +106,31 @@ def draw_risk_of_bias(config: Any, findings: Findings) -> dict[str, str]:
     return figures
 
 
+def forest_marks(config: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """For each outcome with judgements: study id -> (D1 ... Dn, overall), the columns drawn
+    beside its forest plot; empty without ``risk_of_bias``."""
+    table = judgement_table(config)
+    marks = {}
+    for outcome in config.outcomes if table else ():
+        judgements = judgements_for(table, outcome.id)
+        if judgements:
+            marks[outcome.id] = {study: (*j.domains, j.overall) for study, j in judgements.items()}
+    return marks
+
+
+def forest_rob_captions(config: Any) -> dict[str, str]:
+    """The sentence a forest plot's caption gains where risk-of-bias columns are drawn."""
+    marks = forest_marks(config)
+    if not marks:
+        return {}
+    tool = ROB_TOOLS[config.risk_of_bias.tool]
+    words = locale(config.report.language)
+    sentence = words.text(
+        "risk_of_bias.forest_caption", tool=_tool_name(tool, words), count=tool.domains
+    )
+    return dict.fromkeys(marks, sentence)
+
+
 def _src(svg: str | None) -> str:
     if svg is None:
         return ""

@@ -23,7 +23,7 @@ from reportgen.present.glossary import explain_terms, glossary
 from reportgen.present.locale import locale
 from reportgen.present.prisma import PrismaView, prisma_view
 from reportgen.present.results_table import ResultsRow, results_rows
-from reportgen.present.risk_of_bias import risk_of_bias_appendix
+from reportgen.present.risk_of_bias import forest_rob_captions, risk_of_bias_appendix
 from reportgen.present.summary import SummaryView, summary_view
 from reportgen.present.versions import VersionInfo
 from reportgen.provenance import Provenance
@@ -117,6 +117,8 @@ def build_view(
         words,
         related_reports(loaded.path),
     )
+    rob_captions = forest_rob_captions(config)
+    parts = print_parts or {}
     return ReportView(
         lang="en",  # the brief and the appendix; the summary section carries its own
         title=report.title,
@@ -130,7 +132,10 @@ def build_view(
             methods=methods,
             methods_references=tuple(methods_references(list(methods))),
             outcomes=tuple(
-                outcome_appendix(f, figures, (print_parts or {}).get(f.result.outcome.id, ()))
+                {
+                    **outcome_appendix(f, figures, parts.get(f.result.outcome.id, ())),
+                    "rob_caption": rob_captions.get(f.result.outcome.id),
+                }
                 for f in findings
             ),
             characteristics=_characteristics(config, citations.marks),

@@ -198,9 +198,9 @@ def prepare(
     if figures:
         with timer.stage("figures"):
             from reportgen.present.figures.forest import draw_figures
-            from reportgen.present.risk_of_bias import draw_risk_of_bias
+            from reportgen.present.risk_of_bias import draw_risk_of_bias, forest_marks
 
-            drawn, print_parts = draw_figures(results)
+            drawn, print_parts = draw_figures(results, forest_marks(config))
             drawn |= draw_risk_of_bias(config, findings)
     with timer.stage("html"):
         view = build_view(

@@ -19,10 +19,12 @@ from reportgen.present.figures.forest_layout import (
     ForestLayout,
     ForestPart,
     data_columns,
+    favours_labels,
     forest_layout,
     forest_parts,
     x_axis,
 )
+from reportgen.present.figures.forest_rob import MARGIN_INCHES, draw_rob_columns, rob_width
 from reportgen.present.figures.funnel import funnel_plot_svg
 from reportgen.present.figures.style import (
     DIAMOND_COLOUR,
@@ -58,6 +60,7 @@ __all__ = [
     "forest_print_parts",
 ]
 
+Marks = dict[str, tuple[str, ...]]  # study id -> risk-of-bias judgements (D1 ... Dn, overall)
 ROW_HEIGHT_INCHES = 0.24
 FIGURE_WIDTH_INCHES = 7.0
 
@@ -94,10 +97,13 @@ class _Panels:
         )
 
 
-def forest_plot_svg(result: OutcomeResult, part: ForestPart | None = None) -> str:
+def forest_plot_svg(
+    result: OutcomeResult, part: ForestPart | None = None, rob: Marks | None = None
+) -> str:
     """Draw the forest plot of one outcome (or one page-sized ``part`` of it: the column titles
     and the axis on every part, the overall rows and heterogeneity on the last) and return it
-    as an SVG document (text)."""
+    as an SVG document (text). ``rob``: risk-of-bias judgements by study id, drawn as columns
+    at the right (``forest_rob``)."""
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -110,12 +116,18 @@ def forest_plot_svg(result: OutcomeResult, part: ForestPart | None = None) -> st
     extra = 0.3 if favours_labels(result) else 0.0  # room for the "favours" line
     height = ROW_HEIGHT_INCHES * n_rows + 0.55 + extra
     y_limits = (layout.bottom - 0.7, layout.top + 1.0)
+    width = FIGURE_WIDTH_INCHES + rob_width(rob or {})
     with matplotlib.rc_context(RC_PARAMS):
-        figure = Figure(figsize=(FIGURE_WIDTH_INCHES, height))
+        figure = Figure(figsize=(width, height))
         FigureCanvasSVG(figure)
         panels = _panels(figure, height, len(headers), result.outcome.measure, low, high, extra)
         panels.left.set_ylim(*y_limits)
         _draw_headers(panels, headers, layout.top + 0.9, result.model.level)
+        if rob:
+            box = panels.left.get_position()
+            left = (FIGURE_WIDTH_INCHES + MARGIN_INCHES) / width
+            area = (left, box.y0, 0.995 - left, box.height)
+            draw_rob_columns(figure, panels.left, result, layout, rob, area, layout.top + 0.9)
         _draw_studies(panels, result, layout, cells)
         if result.subgroups is not None:
             _draw_subgroups(panels, result, layout)
@@ -137,13 +149,13 @@ def forest_plot_svg(result: OutcomeResult, part: ForestPart | None = None) -> st
         return svg_text(figure)
 
 
-def forest_print_parts(result: OutcomeResult) -> tuple[str, ...]:
+def forest_print_parts(result: OutcomeResult, rob: Marks | None = None) -> tuple[str, ...]:
     """The plot in page-sized parts for print (``forest_parts``), as SVG documents; empty when
     the whole plot fits on one page."""
     parts = forest_parts(result)
     if len(parts) == 1:
         return ()
-    return tuple(forest_plot_svg(result, part) for part in parts)
+    return tuple(forest_plot_svg(result, part, rob) for part in parts)
 
 
 def _panels(
@@ -157,13 +169,14 @@ def _panels(
 ) -> _Panels:
     # Two arm columns need a wider left panel; generic data have none.
     ratios = {0: [2.6, 3.5, 2.6], 1: [3.3, 2.8, 2.6], 2: [4.8, 2.2, 2.3]}[n_columns]
+    inches = figure.get_figwidth()  # wider than the plot when risk-of-bias columns follow
     grid = figure.add_gridspec(
         1,
         3,
         width_ratios=ratios,
         wspace=0.02,
-        left=0.01,
-        right=0.99,
+        left=0.07 / inches,
+        right=(FIGURE_WIDTH_INCHES - 0.07) / inches,
         top=1 - 0.3 / height,
         bottom=(0.62 + extra) / height,
     )
@@ -352,32 +365,21 @@ def _draw_axis(
     plot.set_ylim(*y_limits)
 
 
-def favours_labels(result: OutcomeResult) -> tuple[str, str] | None:
-    """Words either side of the line of no effect on a two-arm plot: "Favours intervention" /
-    "Favours control" from the outcome's `good` direction (issue 10 part 1: `good: higher |
-    lower`); until an outcome says which way is good, a neutral "Lower with intervention" /
-    "Higher with intervention". None for single-arm plots."""
-    display = MEASURES[result.outcome.measure]
-    if display.scale == "proportion" or display.null is None:
-        return None
-    good = getattr(result.outcome, "good", None)
-    if good == "lower":
-        return "\u2190 Favours\nintervention", "Favours \u2192\ncontrol"
-    if good == "higher":
-        return "\u2190 Favours\ncontrol", "Favours \u2192\nintervention"
-    return "\u2190 Lower with\nintervention", "Higher with \u2192\nintervention"
-
-
-def draw_figures(results) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+def draw_figures(
+    results, rob: dict[str, Marks] | None = None
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Every figure of a report by file stem (``<outcome-id>``: forest plot, ``-funnel`` where
     small-study tests ran, ``-bubble-<n>``: one-moderator regressions), and the forest plots
     taller than a page in page-sized parts by outcome id. Drawn once: a split plot's figure is
-    its parts stacked (``stack_svgs``)."""
+    its parts stacked (``stack_svgs``). ``rob``: risk-of-bias marks by outcome id."""
     from reportgen.present.appendix_regression import draw_bubbles
 
-    parts = {r.outcome.id: forest_print_parts(r) for r in results.outcomes}
+    marks = rob or {}
+    parts = {r.outcome.id: forest_print_parts(r, marks.get(r.outcome.id)) for r in results.outcomes}
     figures = {
-        r.outcome.id: stack_svgs(parts[r.outcome.id]) if parts[r.outcome.id] else forest_plot_svg(r)
+        r.outcome.id: stack_svgs(parts[r.outcome.id])
+        if parts[r.outcome.id]
+        else forest_plot_svg(r, None, marks.get(r.outcome.id))
         for r in results.outcomes
     }
     figures |= {

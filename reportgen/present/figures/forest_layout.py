@@ -280,3 +280,19 @@ def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str],
     ticks = list(np.linspace(low, high, 5))
     labels = [effect_value(t, result.outcome.measure) for t in ticks]
     return low - pad, high + pad, ticks, labels, False
+
+
+def favours_labels(result: OutcomeResult) -> tuple[str, str] | None:
+    """Words either side of the line of no effect on a two-arm plot: "Favours intervention" /
+    "Favours control" from the outcome's `good` direction (issue 10 part 1: `good: higher |
+    lower`); until an outcome says which way is good, a neutral "Lower with intervention" /
+    "Higher with intervention". None for single-arm plots."""
+    display = MEASURES[result.outcome.measure]
+    if display.scale == "proportion" or display.null is None:
+        return None
+    good = getattr(result.outcome, "good", None)
+    if good == "lower":
+        return "\u2190 Favours\nintervention", "Favours \u2192\ncontrol"
+    if good == "higher":
+        return "\u2190 Favours\ncontrol", "Favours \u2192\nintervention"
+    return "\u2190 Lower with\nintervention", "Higher with \u2192\nintervention"
