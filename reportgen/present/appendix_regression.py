@@ -18,6 +18,7 @@ from reportgen.present.format import (
     TEST_NAMES,
     effect_value,
     join_words,
+    level_label,
     number,
     p_value,
     significant,
@@ -44,26 +45,32 @@ def _moderator_text(moderator: Moderator) -> str:
     )
 
 
+def _level(model: RegressionModel) -> str:
+    """The regression's confidence level as the report writes it ('95%'); the model keeps it
+    as a proportion."""
+    return level_label(round(model.level * 100, 10))
+
+
 def _test_words(model: RegressionModel) -> str:
     """The test, with the regression's degrees of freedom (k - p, not k - 1) under Knapp-Hartung."""
     if model.df is None:
-        return f"the {TEST_NAMES['z']}"
+        return f"the {TEST_NAMES['z'].format(level=_level(model))}"
     return (
         "the Knapp-Hartung adjustment (Knapp and Hartung 2003): t-tests and an F-test of the "
         f"moderators with k \u2212 p = {model.df} degrees of freedom"
     )
 
 
-def _ci(lower: float, upper: float, digits: int) -> str:
-    return f"95% CI {number(lower, digits)} to {number(upper, digits)}"
+def _ci(lower: float, upper: float, digits: int, level: str) -> str:
+    return f"{level} CI {number(lower, digits)} to {number(upper, digits)}"
 
 
-def _coefficient_sentence(c: Coefficient, measure: str, df: int | None) -> str:
+def _coefficient_sentence(c: Coefficient, measure: str, level: str) -> str:
     """'Each unit more of latitude multiplied the risk ratio by 0.971 (95% CI ...; p ...).'"""
     display = MEASURES[measure]
     tested = f"{p_value(c.p_value)}"
     if display.scale == "ratio":
-        interval = _ci(math.exp(c.ci_lower), math.exp(c.ci_upper), 3)
+        interval = _ci(math.exp(c.ci_lower), math.exp(c.ci_upper), 3, level)
         factor = f"{number(math.exp(c.estimate), 3)} ({interval}; {tested})"
         if c.level is None:
             return f"Each unit more of {c.moderator} multiplied the {display.name} by {factor}."
@@ -71,7 +78,7 @@ def _coefficient_sentence(c: Coefficient, measure: str, df: int | None) -> str:
             f"Studies with {c.moderator} '{c.level}' had a {display.name} {factor} times that of "
             f"the reference level."
         )
-    change = f"{number(c.estimate, 3)} ({_ci(c.ci_lower, c.ci_upper, 3)}; {tested})"
+    change = f"{number(c.estimate, 3)} ({_ci(c.ci_lower, c.ci_upper, 3, level)}; {tested})"
     if c.level is None:
         return f"Each unit more of {c.moderator} changed the {display.name} by {change}."
     return (
@@ -131,7 +138,8 @@ def bubble_alt(regression: MetaRegression, result: OutcomeResult) -> str:
         f"Bubble plot of {result.outcome.label.lower()}: each of "
         f"{regression.model.k} studies' {display.name} against {moderator.name} "
         f"(from {_value(min(moderator.values))} to {_value(max(moderator.values))}), bubble "
-        f"size by weight, with the fitted line and its 95% confidence band. The fitted "
+        f"size by weight, with the fitted line and its {_level(regression.model)} confidence "
+        "band. The fitted "
         f"{display.name} {direction} as {moderator.name} increases ({p_value(slope.p_value)})."
     )
 
@@ -171,7 +179,7 @@ def regression_sections(result: OutcomeResult, figures: dict[str, str]) -> list[
             f"effects, and {_test_words(model)} (as metafor's rma with mods)."
         )
         sentences = [
-            _coefficient_sentence(c, measure, model.df)
+            _coefficient_sentence(c, measure, _level(model))
             for c in model.coefficients
             if c.moderator is not None
         ]
@@ -194,6 +202,7 @@ def regression_sections(result: OutcomeResult, figures: dict[str, str]) -> list[
                 "rows": _rows(regression, measure),
                 "predictions": predictions,
                 "unit": MEASURES[measure].short,
+                "level": _level(model),
                 "figure_src": _figure(figures.get(key)),
                 "figure_alt": bubble_alt(regression, result)
                 if regression.single_continuous()
@@ -216,10 +225,10 @@ def brief_lines(result: OutcomeResult) -> list[str]:
             slope = model.coefficients[1]
             if display.scale == "ratio":
                 value = f"{display.short} \u00d7 {number(math.exp(slope.estimate), 3)}"
-                interval = _ci(math.exp(slope.ci_lower), math.exp(slope.ci_upper), 3)
+                interval = _ci(math.exp(slope.ci_lower), math.exp(slope.ci_upper), 3, _level(model))
             else:
                 value = f"{display.short} {number(slope.estimate, 3)}"
-                interval = _ci(slope.ci_lower, slope.ci_upper, 3)
+                interval = _ci(slope.ci_lower, slope.ci_upper, 3, _level(model))
             effect = f"{value} per unit of {slope.moderator} ({interval}), {p_value(slope.p_value)}"
         else:
             effect = f"test of moderators {p_value(model.qm_p)}"
