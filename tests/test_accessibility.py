@@ -21,6 +21,7 @@ EXAMPLES = [
     "hyperdynamic-therapy-vasospasm",
     "bcg-vaccine-tuberculosis",
     "asthma-self-management",
+    "matched-targeted-therapy-advanced-cancer",
 ]
 CHROMIUM = (
     os.environ.get("REPORTGEN_CHROMIUM")

@@ -24,6 +24,7 @@ EXAMPLES = [
     "hyperdynamic-therapy-vasospasm",
     "bcg-vaccine-tuberculosis",
     "asthma-self-management",
+    "matched-targeted-therapy-advanced-cancer",
 ]
 SECTIONS = ("brief", "summary", "appendix")
 # Pinned so golden files do not change when a library is upgraded.

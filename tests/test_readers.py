@@ -22,6 +22,7 @@ EXAMPLES = (
     "hyperdynamic-therapy-vasospasm",
     "venetoclax-rr-aml",
     "asthma-self-management",
+    "matched-targeted-therapy-advanced-cancer",
 )
 # A full text page holds about 3,000 characters; a third of a page, about 1,000. Figure pages
 # carry their labels as text, so 900 is the floor for every page but the last.
