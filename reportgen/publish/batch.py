@@ -15,6 +15,7 @@ Nothing heavy is imported until a report actually needs building.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -26,9 +27,10 @@ from pathlib import Path
 from reportgen.errors import InternalError, OutputError
 from reportgen.publish.claims import claim_report_ids, prepare_output
 from reportgen.publish.executors import Executor, LocalExecutor
-from reportgen.publish.incremental import State, is_unchanged, templates_sha256
+from reportgen.publish.incremental import State, templates_sha256
 from reportgen.publish.output import ERROR_LOG, STATE_FILE, STATE_LOCK, locked
 from reportgen.publish.shard import Shard, report_ids, select
+from reportgen.publish.skip import Checker
 from reportgen.version import __version__
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -62,6 +64,7 @@ def _build_one(
     formats: tuple[str, ...],
     allow_untraced: bool,
     strict: bool,
+    force: bool,
     config: Path,
     expected_id: str | None,
 ) -> Outcome:
@@ -75,6 +78,9 @@ def _build_one(
     from reportgen.publish.build import build_report
 
     try:
+        current = None if force else _up_to_date(out, formats, config)
+        if current is not None:
+            return current
         built = build_report(
             config,
             out,
@@ -138,29 +144,26 @@ def run(
         echo_error(f"warning: {state.warning}")
     from reportgen.paths import templates_dir
 
-    templates = templates_sha256(templates_dir())
+    checker = Checker(out, formats, state, templates_sha256(templates_dir()))
     if shard is not None:
-        configs = select(configs, report_ids(configs, state), shard)
-    unchanged = {
-        config
-        for config in configs
-        if not force and _is_unchanged(config, out, formats, state, templates)
-    }
-    known = {config: state.entries[config.as_posix()]["report_id"] for config in unchanged}
+        configs = select(configs, report_ids(configs, state, checker.config_sha256), shard)
+    fresh = {} if force else {config: checker.check(config) for config in configs}
+    unchanged = {config: entry for config, entry in fresh.items() if entry is not None}
+    known = {config: entry["report_id"] for config, entry in unchanged.items()}
     expected, refused = claim_report_ids(configs, known)
     outcomes: list[Outcome] = []
-    updates: dict[str, dict] = {}
+    updates: dict[str, dict] = dict(checker.refreshed)
     for config in configs:
         if config in refused:
             outcomes.append(Outcome(config, FAILED, refused[config]))
             _record(outcomes[-1], updates, errors, echo, echo_error)
         elif config in unchanged:
-            outcomes.append(_unchanged(config, state.entries[config.as_posix()]))
+            outcomes.append(_unchanged(config, unchanged[config]))
             echo(f"unchanged {config}")
     todo = [c for c in configs if c not in refused and c not in unchanged]
     progress = _Progress(len(todo), echo_error)
     executor = executor or LocalExecutor(jobs)
-    work = partial(_build_one, out, formats, allow_untraced, strict)
+    work = partial(_build_one, out, formats, allow_untraced, strict, force)
     tasks = [(config, expected.get(config)) for config in todo]
     try:
         for outcome in executor.run(work, tasks, _internal_failure, partial(_warm, formats)):
@@ -174,6 +177,22 @@ def run(
         raise
     _finish(out, updates, outcomes, progress)
     return outcomes
+
+
+def _up_to_date(out: Path, formats: tuple[str, ...], config: Path) -> Outcome | None:
+    """The unchanged outcome of a config whose report its manifest shows is up to date (so a
+    retried or concurrent build is not done twice); None if it must be built."""
+    from reportgen.paths import templates_dir
+
+    checker = Checker(out, formats, State(out / STATE_FILE, {}), templates_sha256(templates_dir()))
+    entry = checker.check(config)
+    if entry is None:
+        return None
+    return dataclasses.replace(
+        _unchanged(config, entry),
+        config_sha256=entry["config_sha256"],
+        sources=tuple(entry.get("sources", [])),
+    )
 
 
 def _unchanged(config: Path, entry: dict) -> Outcome:
@@ -213,15 +232,6 @@ def _warm(formats: tuple[str, ...]) -> None:
         importlib.import_module(name)
 
 
-def _is_unchanged(
-    config: Path, out: Path, formats: tuple[str, ...], state: State, templates: str
-) -> bool:
-    try:
-        return is_unchanged(config, out, formats, state, templates)
-    except Exception:  # a malformed manifest or state entry: rebuilding is the safe answer
-        return False
-
-
 def _record(
     outcome: Outcome,
     updates: dict[str, dict],
@@ -229,11 +239,16 @@ def _record(
     echo: Callable[[str], None],
     echo_error: Callable[[str], None],
 ) -> None:
-    """Report one finished build and remember it in ``updates`` (for the state file)."""
-    if outcome.status == BUILT:
+    """Report one finished build and remember it in ``updates`` (for the state file). A
+    worker may find the report already up to date (built meanwhile by another process, or
+    before a worker that built it was killed): it is then reported unchanged."""
+    if outcome.status in (BUILT, UNCHANGED):
         for warning in outcome.warnings:
             echo_error(f"warning: {warning}")
-        echo(f"built     {config_line(outcome)}")
+        if outcome.status == BUILT:
+            echo(f"built     {config_line(outcome)}")
+        else:
+            echo(f"unchanged {outcome.config}")
         updates[outcome.config.as_posix()] = {
             "config_sha256": outcome.config_sha256,
             "report_id": outcome.report_id,
@@ -259,11 +274,13 @@ def _finish(
     from reportgen.publish.index import write_index
 
     with locked(out, STATE_LOCK):
-        state = State.load(out)
-        state.entries.update(updates)
         try:
-            state.save()
-            write_index(out, outcomes)
+            state = State.load(out)
+            if updates:  # a no-op run whose entries are all current rewrites nothing
+                state.entries.update(updates)
+                state.save()
+            known = {e["report_id"]: {**e, "config": c} for c, e in state.entries.items()}
+            write_index(out, outcomes, known)
         except OSError as error:
             raise OutputError(
                 f"{out / STATE_FILE}: cannot write the state file or index page: "

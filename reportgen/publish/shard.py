@@ -25,7 +25,7 @@ Only the standard library is used (the no-op path).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,18 +143,23 @@ def _checked(index: int, count: int, source: str) -> Shard:
         ) from None
 
 
-def report_ids(configs: list[Path], state: State) -> dict[Path, str | None]:
+def report_ids(
+    configs: list[Path], state: State, sha256: Callable[[Path], str] | None = None
+) -> dict[Path, str | None]:
     """Each config's report id: the state file's when the config is byte for byte the one that
-    was built (no YAML parsed on the no-op path), else read from its YAML (None if unreadable)."""
+    was built (no YAML parsed on the no-op path), else read from its YAML (None if unreadable).
+    ``sha256`` hashes a config (default ``incremental.file_sha256``; the batch passes the
+    stat-first hash of ``publish.skip``)."""
     from reportgen.publish.claims import declared_id
     from reportgen.publish.incremental import file_sha256
 
+    sha256 = sha256 or file_sha256
     ids: dict[Path, str | None] = {}
     for config in configs:
         entry = state.entries.get(config.as_posix())
         if entry is not None:
             try:
-                if file_sha256(config) == entry["config_sha256"]:
+                if sha256(config) == entry["config_sha256"]:
                     ids[config] = entry["report_id"]
                     continue
             except OSError:
