@@ -29,8 +29,10 @@ from reportgen.publish.claims import claim_report_ids, prepare_output
 from reportgen.publish.executors import Executor, LocalExecutor
 from reportgen.publish.incremental import State, templates_sha256
 from reportgen.publish.output import ERROR_LOG, STATE_FILE, STATE_LOCK, locked
+from reportgen.publish.progress import Progress
 from reportgen.publish.shard import Shard, report_ids, select
 from reportgen.publish.skip import Checker
+from reportgen.publish.sweep import sweep
 from reportgen.version import __version__
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -138,6 +140,7 @@ def run(
     echo_error = echo_error or (lambda text: print(text, file=sys.stderr))
     errors = ErrorLog(log or out / ERROR_LOG, debug, echo_error)
     prepare_output(out)
+    sweep(out)  # what killed builds left in .staging/ and .trash/
     configs = list(dict.fromkeys(configs))  # the same file named twice is built once
     state = State.load(out)  # only a cache: damaged entries are dropped (with a warning)
     if state.warning:
@@ -161,15 +164,15 @@ def run(
             outcomes.append(_unchanged(config, unchanged[config]))
             echo(f"unchanged {config}")
     todo = [c for c in configs if c not in refused and c not in unchanged]
-    progress = _Progress(len(todo), echo_error)
+    progress = Progress(len(todo))
     executor = executor or LocalExecutor(jobs)
     work = partial(_build_one, out, formats, allow_untraced, strict, force)
     tasks = [(config, expected.get(config)) for config in todo]
     try:
         for outcome in executor.run(work, tasks, _internal_failure, partial(_warm, formats)):
             outcomes.append(outcome)
-            progress.step()
             _record(outcome, updates, errors, echo, echo_error)
+            progress.step()
     except BaseException:
         # Ctrl-C (or a bug outside any one config): keep what was built so far.
         with contextlib.suppress(Exception):
@@ -266,12 +269,14 @@ def _record(
 
 
 def _finish(
-    out: Path, updates: dict[str, dict], outcomes: list[Outcome], progress: _Progress
+    out: Path, updates: dict[str, dict], outcomes: list[Outcome], progress: Progress
 ) -> None:
     """Merge this run's builds into the state file and rewrite the index page, under the
     state lock: runs building other reports into ``out`` at the same time lose nothing."""
     progress.done()
     from reportgen.publish.index import write_index
+
+    sweep(out)
 
     with locked(out, STATE_LOCK):
         try:
@@ -324,25 +329,3 @@ def _internal_failure(config: Path, error: BaseException, summary: str = "") -> 
     if summary:
         internal = InternalError(internal.config, summary, internal.details)
     return Outcome(config, FAILED, str(internal), internal=internal)
-
-
-class _Progress:
-    """A progress bar on a terminal (stderr); nothing in a log."""
-
-    def __init__(self, total: int, echo_error: Callable[[str], None]):
-        self.total, self.count = total, 0
-        self.active = total > 1 and sys.stderr.isatty()
-
-    def step(self) -> None:
-        self.count += 1
-        if self.active:
-            width = 30
-            filled = width * self.count // self.total
-            sys.stderr.write(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.count}/{self.total} "
-            )
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.active:
-            sys.stderr.write("\n")

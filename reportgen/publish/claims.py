@@ -32,6 +32,25 @@ def prepare_output(out: Path) -> None:
         raise OutputError(f"{out}: the output folder (--out) is not a folder")
 
 
+def quick_id(config: Path) -> str | None:
+    """The ``report.id`` a config declares, read with libyaml's C parser (no positions, no
+    validation: ten times faster than ``declared_id``, which the batch needs only for the line
+    of a refusal); None if the YAML cannot be read or has no string id there. The file is read
+    as ``load_config`` reads it (a bounded regular file)."""
+    import yaml
+
+    from reportgen.config.datafiles import SourceError, read_config_bytes
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(read_config_bytes(config).decode("utf-8-sig"), Loader=loader)
+    except (SourceError, yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return None
+    report = data.get("report") if isinstance(data, dict) else None
+    report_id = report.get("id") if isinstance(report, dict) else None
+    return report_id if isinstance(report_id, str) else None
+
+
 def declared_id(config: Path) -> tuple[str | None, int]:
     """The ``report.id`` a config declares and its line (0 if unknown), from its YAML alone;
     (None, 0) if the YAML cannot be read or has no string id there."""
@@ -53,8 +72,8 @@ def claim_report_ids(
 ) -> tuple[dict[Path, str], dict[Path, str]]:
     """(report id of each config, refusal message of each config that shares its id).
 
-    ``known`` gives ids already known without reading the config (unchanged configs, from the
-    state file); the others are read with ``declared_id``.
+    ``known`` gives ids already known (unchanged configs, from the state file; others read with
+    ``quick_id``); the others are read with ``declared_id``, as is the line of each refusal.
     """
     ids: dict[Path, str] = {}
     lines: dict[Path, int] = {}
