@@ -28,11 +28,12 @@ from reportgen.errors import InternalError, OutputError
 from reportgen.publish.claims import claim_report_ids, prepare_output
 from reportgen.publish.executors import Executor, LocalExecutor
 from reportgen.publish.incremental import State, templates_sha256
-from reportgen.publish.output import ERROR_LOG, STATE_FILE, STATE_LOCK, locked
+from reportgen.publish.output import ERROR_LOG, MANIFEST, STATE_FILE, STATE_LOCK, locked
 from reportgen.publish.progress import Progress
 from reportgen.publish.shard import Shard, report_ids, select
-from reportgen.publish.skip import Checker
+from reportgen.publish.skip import Checker, signature
 from reportgen.publish.sweep import sweep
+from reportgen.publish.warm import warm
 from reportgen.version import __version__
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -80,7 +81,7 @@ def _build_one(
     from reportgen.publish.build import build_report
 
     try:
-        current = None if force else _up_to_date(out, formats, config)
+        current = None if force else _up_to_date(out, formats, config, expected_id)
         if current is not None:
             return current
         built = build_report(
@@ -149,10 +150,12 @@ def run(
 
     checker = Checker(out, formats, state, templates_sha256(templates_dir()))
     if shard is not None:
-        configs = select(configs, report_ids(configs, state, checker.config_sha256), shard)
+        ids = report_ids(configs, state, checker.config_sha256, checker.declared_id)
+        configs = select(configs, ids, shard)
     fresh = {} if force else {config: checker.check(config) for config in configs}
     unchanged = {config: entry for config, entry in fresh.items() if entry is not None}
-    known = {config: entry["report_id"] for config, entry in unchanged.items()}
+    known = {c: i for c, i in checker.declared.items() if i is not None and c in fresh}
+    known |= {config: entry["report_id"] for config, entry in unchanged.items()}
     expected, refused = claim_report_ids(configs, known)
     outcomes: list[Outcome] = []
     updates: dict[str, dict] = dict(checker.refreshed)
@@ -169,7 +172,7 @@ def run(
     work = partial(_build_one, out, formats, allow_untraced, strict, force)
     tasks = [(config, expected.get(config)) for config in todo]
     try:
-        for outcome in executor.run(work, tasks, _internal_failure, partial(_warm, formats)):
+        for outcome in executor.run(work, tasks, _internal_failure, partial(warm, formats)):
             outcomes.append(outcome)
             _record(outcome, updates, errors, echo, echo_error)
             progress.step()
@@ -182,13 +185,18 @@ def run(
     return outcomes
 
 
-def _up_to_date(out: Path, formats: tuple[str, ...], config: Path) -> Outcome | None:
-    """The unchanged outcome of a config whose report its manifest shows is up to date (so a
-    retried or concurrent build is not done twice); None if it must be built."""
+def _up_to_date(
+    out: Path, formats: tuple[str, ...], config: Path, report_id: str | None
+) -> Outcome | None:
+    """The unchanged outcome of a config whose report ``report_id`` its manifest shows is up
+    to date (so a retried or concurrent build is not done twice); None if it must be built.
+    Costs one ``lstat`` when the report was never published."""
     from reportgen.paths import templates_dir
 
+    if report_id is None or signature(str(out / report_id / MANIFEST), follow=False) is None:
+        return None
     checker = Checker(out, formats, State(out / STATE_FILE, {}), templates_sha256(templates_dir()))
-    entry = checker.check(config)
+    entry = checker.check(config, report_id)
     if entry is None:
         return None
     return dataclasses.replace(
@@ -209,30 +217,6 @@ def _unchanged(config: Path, entry: dict) -> Outcome:
         entry.get("version"),
         entry.get("updated"),
     )
-
-
-BUILD_MODULES = (
-    "reportgen.publish.build",
-    "reportgen.config.load",
-    "reportgen.publish.locate",
-    "reportgen.stats.analysis",
-    "reportgen.interpret.findings",
-    "reportgen.present.document",
-    "reportgen.present.view",
-    "reportgen.present.figures.forest",
-    "reportgen.checks.summary",
-    "reportgen.render.html",
-    "reportgen.render.json",
-)
-
-
-def _warm(formats: tuple[str, ...]) -> None:
-    """Import what building ``formats`` needs (before worker processes are forked)."""
-    import importlib
-
-    pdf = ("reportgen.render.pdf", "weasyprint") if "pdf" in formats else ()
-    for name in (*BUILD_MODULES, *pdf):
-        importlib.import_module(name)
 
 
 def _record(

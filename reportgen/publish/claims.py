@@ -73,14 +73,14 @@ def claim_report_ids(
     """(report id of each config, refusal message of each config that shares its id).
 
     ``known`` gives ids already known (unchanged configs, from the state file; others read with
-    ``quick_id``); the others are read with ``declared_id``, as is the line of each refusal.
+    ``quick_id``); the others are read with ``quick_id``, and the line of each refusal with
+    ``declared_id``.
     """
     ids: dict[Path, str] = {}
-    lines: dict[Path, int] = {}
     for config in configs:
         report_id = known.get(config)
         if report_id is None:
-            report_id, lines[config] = declared_id(config)
+            report_id = quick_id(config)
         if report_id is not None:
             ids[config] = report_id
     groups: defaultdict[str, list[Path]] = defaultdict(list)
@@ -91,7 +91,7 @@ def claim_report_ids(
         if len(group) < 2:
             continue
         for config in group:
-            line = lines.get(config) or declared_id(config)[1]
+            line = declared_id(config)[1]
             where = f"{config}:{line}" if line else str(config)
             others = ", ".join(str(other) for other in group if other != config)
             refused[config] = (

@@ -144,16 +144,20 @@ def _checked(index: int, count: int, source: str) -> Shard:
 
 
 def report_ids(
-    configs: list[Path], state: State, sha256: Callable[[Path], str] | None = None
+    configs: list[Path],
+    state: State,
+    sha256: Callable[[Path], str] | None = None,
+    declared: Callable[[Path], str | None] | None = None,
 ) -> dict[Path, str | None]:
     """Each config's report id: the state file's when the config is byte for byte the one that
     was built (no YAML parsed on the no-op path), else read from its YAML (None if unreadable).
-    ``sha256`` hashes a config (default ``incremental.file_sha256``; the batch passes the
-    stat-first hash of ``publish.skip``)."""
-    from reportgen.publish.claims import declared_id
+    ``sha256`` hashes a config (default ``incremental.file_sha256``) and ``declared`` reads its
+    id (default ``claims.quick_id``); the batch passes the cached, stat-first ones of
+    ``publish.skip``."""
+    from reportgen.publish.claims import quick_id
     from reportgen.publish.incremental import file_sha256
 
-    sha256 = sha256 or file_sha256
+    sha256, declared = sha256 or file_sha256, declared or quick_id
     ids: dict[Path, str | None] = {}
     for config in configs:
         entry = state.entries.get(config.as_posix())
@@ -164,7 +168,7 @@ def report_ids(
                     continue
             except OSError:
                 pass
-        ids[config] = declared_id(config)[0]
+        ids[config] = declared(config)
     return ids
 
 

@@ -62,6 +62,7 @@ class Checker:
         self.out, self.formats, self.state, self.templates = out, formats, state, templates
         self.now = time.time_ns()
         self.refreshed: dict[str, dict[str, Any]] = {}
+        self.declared: dict[Path, str | None] = {}  # report ids read from the YAML this run
         self._hashes: dict[str, tuple[list[int] | None, str]] = {}  # this run's hashes
 
     def _trusted(self, sig: list[int] | None) -> list[int] | None:
@@ -93,12 +94,21 @@ class Checker:
         recorded = _recorded(entry, key, entry.get("config_sha256"))
         return self.sha256(key, recorded)[0]
 
-    def check(self, config: Path) -> dict[str, Any] | None:
+    def declared_id(self, config: Path) -> str | None:
+        """The report id in the config's YAML (``claims.quick_id``), read once per run."""
+        if config not in self.declared:
+            from reportgen.publish.claims import quick_id
+
+            self.declared[config] = quick_id(config)
+        return self.declared[config]
+
+    def check(self, config: Path, report_id: str | None = None) -> dict[str, Any] | None:
         """The refreshed entry if ``config``'s report is up to date in ``out``, else None.
-        Never raises for a damaged state entry or manifest (then the report is rebuilt)."""
+        ``report_id``: the id the config is known to declare (else read when needed). Never
+        raises for a damaged state entry or manifest (then the report is rebuilt)."""
         key = config.as_posix()
         try:
-            entry = self.state.entries.get(key) or self._from_manifest(config)
+            entry = self.state.entries.get(key) or self._from_manifest(config, report_id)
             if entry is None:
                 return None
             fresh = self._check(key, entry)
@@ -138,12 +148,10 @@ class Checker:
         fresh[MANIFEST_DIGEST] = digest if trusted is not None else None
         return fresh
 
-    def _from_manifest(self, config: Path) -> dict[str, Any] | None:
+    def _from_manifest(self, config: Path, report_id: str | None) -> dict[str, Any] | None:
         """A state entry rebuilt from the report folder the config's YAML names, if that
         folder's manifest says this config (same path) made it; else None."""
-        from reportgen.publish.claims import declared_id
-
-        report_id, _ = declared_id(config)
+        report_id = report_id or self.declared_id(config)
         if report_id is None or report_id_problem(report_id) is not None:
             return None
         manifest = _read_manifest(self.out / report_id)
