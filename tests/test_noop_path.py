@@ -50,27 +50,42 @@ def hashed(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = skip.file_sha256
 
-    def counting(path: Path) -> str:
+    def counting(path: Path, *args: int) -> str:
         calls.append(path.as_posix())
-        return real(path)
+        return real(path, *args)
 
     monkeypatch.setattr(skip, "file_sha256", counting)
     return calls
 
 
-def test_a_second_noop_run_hashes_nothing_and_rewrites_no_state(catalogue, hashed):
+def test_noop_runs_hash_nothing_the_build_read_and_rewrite_no_state(catalogue, hashed):
+    """The build records the signatures of what it read: the first no-op run hashes nothing and
+    records only the manifests' signatures; the second writes no state at all."""
     assert statuses(catalogue) == {"a.yaml": BUILT, "b.yaml": BUILT}
-    assert statuses(catalogue) == {"a.yaml": UNCHANGED, "b.yaml": UNCHANGED}
-    # the first no-op run hashed each config once and each shared data file once
-    assert sorted(hashed) == ["a.yaml", "b.yaml", "data/orr.csv", "data/studies.csv"]
     state = json.loads((OUT / STATE_FILE).read_text())
     assert set(state["a.yaml"]["stats"]) == {"a.yaml", "data/orr.csv", "data/studies.csv"}
+    assert statuses(catalogue) == {"a.yaml": UNCHANGED, "b.yaml": UNCHANGED}
+    assert hashed == []
+    assert json.loads((OUT / STATE_FILE).read_text())["a.yaml"]["manifest_stat"] is not None
     before = os.stat(OUT / STATE_FILE).st_mtime_ns, os.stat(OUT / "index.html").st_ino
-    hashed.clear()
     assert statuses(catalogue) == {"a.yaml": UNCHANGED, "b.yaml": UNCHANGED}
     assert hashed == []
     assert os.stat(OUT / STATE_FILE).st_mtime_ns == before[0]  # nothing to merge: not written
     assert os.stat(OUT / "index.html").st_ino != before[1]  # the page shows this run
+
+
+def test_without_signatures_each_input_is_hashed_once_per_run(catalogue, hashed):
+    statuses(catalogue)
+    state = json.loads((OUT / STATE_FILE).read_text())
+    for entry in state.values():
+        entry.pop("stats")
+    (OUT / STATE_FILE).write_text(json.dumps(state))
+    statuses(catalogue)
+    # each config once, and each data file once although both configs read it
+    assert sorted(hashed) == ["a.yaml", "b.yaml", "data/orr.csv", "data/studies.csv"]
+    hashed.clear()
+    statuses(catalogue)
+    assert hashed == []
 
 
 @pytest.mark.parametrize("changed", ["a.yaml", "data/orr.csv"])
@@ -145,10 +160,11 @@ def test_a_manifest_of_another_config_is_not_taken_for_this_one(catalogue):
 
 
 def test_a_racily_clean_file_is_hashed_again(catalogue, monkeypatch, hashed):
-    """A signature taken within RACY_NS of the check could hide a write in the same clock tick:
-    it is not recorded, so the file is hashed on the next run too."""
+    """A signature taken within RACY_NS of the check (or of the build's start) could hide a
+    write in the same clock tick: it is not recorded, so the file is hashed next time too."""
     monkeypatch.setattr(skip, "RACY_NS", 3600 * 10**9)
     statuses(catalogue)
+    assert json.loads((OUT / STATE_FILE).read_text())["a.yaml"]["stats"] == {}
     statuses(catalogue)
     hashed.clear()
     statuses(catalogue)

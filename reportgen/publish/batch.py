@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,6 +56,8 @@ class Outcome:
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     internal: InternalError | None = None  # set when a bug, not the input, failed the build
+    hashes: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each data file
+    stats: tuple[tuple[str, tuple[int, ...]], ...] = ()  # signatures to trust (publish.skip)
 
 
 def _say(text: str) -> None:
@@ -84,6 +87,7 @@ def _build_one(
         current = None if force else _up_to_date(out, formats, config, expected_id)
         if current is not None:
             return current
+        started = time.time_ns()
         built = build_report(
             config,
             out,
@@ -108,7 +112,23 @@ def _build_one(
         built.config_sha256,
         built.sources,
         built.warnings,
+        hashes=tuple(zip(built.sources, built.source_sha256, strict=True)),
+        stats=_signatures((config.as_posix(), *built.sources), started),
     )
+
+
+def _signatures(paths: tuple[str, ...], started: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The signatures of the inputs a build read, for the next no-op run to trust instead of
+    hashing them again: only of files untouched since before the build ``started`` (less
+    ``skip.RACY_NS``), so that what was hashed is what the signature shows."""
+    from reportgen.publish import skip
+
+    found = []
+    for path in paths:
+        sig = signature(path)
+        if sig is not None and max(sig[1], sig[2]) < started - skip.RACY_NS:
+            found.append((path, tuple(sig)))
+    return tuple(found)
 
 
 def run(
@@ -179,9 +199,9 @@ def run(
     except BaseException:
         # Ctrl-C (or a bug outside any one config): keep what was built so far.
         with contextlib.suppress(Exception):
-            _finish(out, updates, outcomes, progress)
+            _finish(out, updates, outcomes, progress, state)
         raise
-    _finish(out, updates, outcomes, progress)
+    _finish(out, updates, outcomes, progress, state)
     return outcomes
 
 
@@ -243,6 +263,8 @@ def _record(
             "version": outcome.version,
             "updated": outcome.updated,
             "sources": list(outcome.sources),
+            "hashes": dict(outcome.hashes),
+            "stats": {path: list(sig) for path, sig in outcome.stats},
         }
         return
     echo_error(errors.report(outcome.internal) if outcome.internal else outcome.detail)
@@ -253,19 +275,24 @@ def _record(
 
 
 def _finish(
-    out: Path, updates: dict[str, dict], outcomes: list[Outcome], progress: Progress
+    out: Path,
+    updates: dict[str, dict],
+    outcomes: list[Outcome],
+    progress: Progress,
+    state: State,
 ) -> None:
-    """Merge this run's builds into the state file and rewrite the index page, under the
-    state lock: runs building other reports into ``out`` at the same time lose nothing."""
+    """Merge this run's builds into the state file (as read again now) and rewrite the index
+    page, under the state lock: runs building other reports into ``out`` at the same time lose
+    nothing. A run with nothing to merge neither reads nor writes the state again (``state``,
+    as read at its start, only spares the index page reading unchanged manifests)."""
     progress.done()
     from reportgen.publish.index import write_index
 
     sweep(out)
-
     with locked(out, STATE_LOCK):
         try:
-            state = State.load(out)
-            if updates:  # a no-op run whose entries are all current rewrites nothing
+            if updates:
+                state = State.load(out)
                 state.entries.update(updates)
                 state.save()
             known = {e["report_id"]: {**e, "config": c} for c, e in state.entries.items()}

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reportgen.publish.incremental import State, file_sha256, inputs_digest
+from reportgen.publish.incremental import State, file_sha256, hash_limit, inputs_digest
 from reportgen.publish.output import GENERATOR, MANIFEST, report_id_problem
 from reportgen.render import OUTPUT_FILES
 
@@ -61,6 +61,7 @@ class Checker:
     def __init__(self, out: Path, formats: tuple[str, ...], state: State, templates: str):
         self.out, self.formats, self.state, self.templates = out, formats, state, templates
         self.now = time.time_ns()
+        self._limit = hash_limit()  # read from the environment once, not once per file
         self.refreshed: dict[str, dict[str, Any]] = {}
         self.declared: dict[Path, str | None] = {}  # report ids read from the YAML this run
         self._hashes: dict[str, tuple[list[int] | None, str]] = {}  # this run's hashes
@@ -82,7 +83,8 @@ class Checker:
         if sig is not None and recorded["stats"].get(path) == sig and path in recorded["hashes"]:
             sha = recorded["hashes"][path]
         else:
-            sha = file_sha256(Path(path))  # the signature was taken first: a later write shows
+            # the signature was taken first: a write after it shows in the next one
+            sha = file_sha256(Path(path), self._limit)
         trusted = self._trusted(sig)
         self._hashes[path] = (trusted, sha)
         return sha, trusted

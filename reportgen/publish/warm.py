@@ -4,13 +4,13 @@ What every build needs once per process is done here, once, before the fork: the
 (reportgen's stages, numpy, scipy, pydantic, Jinja, matplotlib and, for PDFs, WeasyPrint), the
 compiled Jinja templates, the phrase tables, matplotlib's font cache and SVG backend. Forked
 workers then start ready instead of each paying for it (in CPU, and again after every
-recycling), and share those pages with the parent copy-on-write; ``gc.freeze()`` keeps the
-collector from touching (and so copying) them in every worker.
+recycling), and share those pages with the parent copy-on-write (``executors.LocalExecutor``
+freezes the collector over them meanwhile, so that it does not touch, and so copy, them in every
+worker).
 """
 
 from __future__ import annotations
 
-import gc
 import importlib
 import io
 
@@ -43,7 +43,7 @@ __all__ = ["BUILD_MODULES", "warm"]
 
 
 def warm(formats: tuple[str, ...]) -> None:
-    """Import and initialise what building ``formats`` needs, then freeze the heap for fork."""
+    """Import and initialise what building ``formats`` needs."""
     pdf = ("reportgen.render.pdf", "weasyprint") if "pdf" in formats else ()
     figures = FIGURE_MODULES if needs_figures(formats) else ()
     for name in (*BUILD_MODULES, *figures, *pdf):
@@ -59,7 +59,6 @@ def warm(formats: tuple[str, ...]) -> None:
             templates.get_template(name)
     if figures:
         _draw_text()
-    gc.freeze()
 
 
 def _draw_text() -> None:
