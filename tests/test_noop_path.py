@@ -170,3 +170,32 @@ def test_a_racily_clean_file_is_hashed_again(catalogue, monkeypatch, hashed):
     statuses(catalogue)
     assert sorted(hashed) == ["a.yaml", "b.yaml", "data/orr.csv", "data/studies.csv"]
     assert json.loads((OUT / STATE_FILE).read_text())["a.yaml"]["stats"] == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("report:\n  id: abc\n  title: x\nstudies: [1, 2]\n", "abc"),
+        (
+            "studies:\n  - {id: s1, label: x}\n  - [1, {a: b}]\nreport: {title: t, id: later}\n",
+            "later",
+        ),
+        ("report:\n  id: 'quoted'\n", "quoted"),
+        ("report:\n  id: !!str 2020\n", "2020"),
+        ("report:\n  id: &a anchored\n  other: *a\n", "anchored"),
+        ("report:\n  id: 123\n", None),  # an int, as a loader resolves it
+        ("report:\n  id: true\n", None),
+        ("report: [a, b]\n", None),
+        ("- a\n- b\n", None),
+        ("report:\n  title: no id\n", None),
+        ("", None),
+    ],
+)
+def test_quick_id_reads_the_id_a_yaml_loader_would(tmp_path, text, expected):
+    """The batch reads report ids from libyaml's events (stopping once found): the same ids as
+    the positioned loader the build uses."""
+    from reportgen.publish.claims import declared_id, quick_id
+
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    assert quick_id(path) == expected == declared_id(path)[0]

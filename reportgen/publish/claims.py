@@ -12,7 +12,9 @@ fails in its own build with its own message.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from reportgen.errors import OutputError
 
@@ -33,22 +35,91 @@ def prepare_output(out: Path) -> None:
 
 
 def quick_id(config: Path) -> str | None:
-    """The ``report.id`` a config declares, read with libyaml's C parser (no positions, no
-    validation: ten times faster than ``declared_id``, which the batch needs only for the line
-    of a refusal); None if the YAML cannot be read or has no string id there. The file is read
-    as ``load_config`` reads it (a bounded regular file)."""
+    """The ``report.id`` a config declares, read from libyaml's C parser events and stopping as
+    soon as it is seen (no positions, no validation, no Python objects built for the studies
+    and data rows: a hundred times cheaper than ``declared_id``, which the batch needs only for
+    the line of a refusal); None if the YAML cannot be read or has no text id there. The file is
+    read as ``load_config`` reads it (a bounded regular file)."""
     import yaml
 
     from reportgen.config.datafiles import SourceError, read_config_bytes
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(read_config_bytes(config).decode("utf-8-sig"), Loader=loader)
-    except (SourceError, yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        events = yaml.parse(read_config_bytes(config).decode("utf-8-sig"), Loader=loader)
+        return _report_id(events)
+    except (SourceError, yaml.YAMLError, UnicodeDecodeError):
         return None
-    report = data.get("report") if isinstance(data, dict) else None
-    report_id = report.get("id") if isinstance(report, dict) else None
-    return report_id if isinstance(report_id, str) else None
+
+
+def _report_id(events: Iterator[Any]) -> str | None:
+    """``report.id`` from a stream of YAML events: the value of key ``id`` in the mapping under
+    the top-level key ``report``, if it resolves to text as a YAML loader would resolve it."""
+    import yaml
+
+    stream = iter(events)
+    try:
+        for event in stream:  # stream and document start, then the root node
+            if isinstance(event, yaml.MappingStartEvent):
+                break
+            if isinstance(event, yaml.NodeEvent):
+                return None  # the root is not a mapping
+        else:
+            return None
+        mapping = _pairs(stream)
+        for key in mapping:
+            if key == "report":
+                value = next(stream)
+                if not isinstance(value, yaml.MappingStartEvent):
+                    return None
+                for inner in _pairs(stream):
+                    if inner == "id":
+                        found = next(stream)
+                        return _text(found)
+                    _skip(next(stream), stream)
+                return None
+            _skip(next(stream), stream)
+    except StopIteration:
+        return None
+    return None
+
+
+def _pairs(stream: Iterator[Any]) -> Iterator[str | None]:
+    """The keys of the mapping being read (None for a key that is not text); the caller reads
+    or skips each value before asking for the next key."""
+    import yaml
+
+    while True:
+        event = next(stream)
+        if isinstance(event, yaml.MappingEndEvent):
+            return
+        key = _text(event)
+        _skip(event, stream)
+        yield key
+
+
+def _text(event: Any) -> str | None:
+    import yaml
+
+    if not isinstance(event, yaml.ScalarEvent):
+        return None
+    tag = event.tag or yaml.resolver.Resolver().resolve(
+        yaml.ScalarNode, event.value, event.implicit
+    )
+    return str(event.value) if tag == "tag:yaml.org,2002:str" else None
+
+
+def _skip(event: Any, stream: Iterator[Any]) -> None:
+    """Read the rest of the node that ``event`` starts."""
+    import yaml
+
+    depth = 1 if isinstance(event, yaml.CollectionStartEvent) else 0
+    while depth:
+        event = next(stream)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def declared_id(config: Path) -> tuple[str | None, int]:
