@@ -15,8 +15,10 @@ Nothing heavy is imported until a report actually needs building.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,9 +28,13 @@ from pathlib import Path
 from reportgen.errors import InternalError, OutputError
 from reportgen.publish.claims import claim_report_ids, prepare_output
 from reportgen.publish.executors import Executor, LocalExecutor
-from reportgen.publish.incremental import State, is_unchanged, templates_sha256
-from reportgen.publish.output import ERROR_LOG, STATE_FILE, STATE_LOCK, locked
+from reportgen.publish.incremental import State, templates_sha256
+from reportgen.publish.output import ERROR_LOG, MANIFEST, STATE_FILE, STATE_LOCK, locked
+from reportgen.publish.progress import Progress
 from reportgen.publish.shard import Shard, report_ids, select
+from reportgen.publish.skip import Checker, signature
+from reportgen.publish.sweep import sweep
+from reportgen.publish.warm import warm
 from reportgen.version import __version__
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -50,6 +56,8 @@ class Outcome:
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     internal: InternalError | None = None  # set when a bug, not the input, failed the build
+    hashes: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each data file
+    stats: tuple[tuple[str, tuple[int, ...]], ...] = ()  # signatures to trust (publish.skip)
 
 
 def _say(text: str) -> None:
@@ -62,6 +70,7 @@ def _build_one(
     formats: tuple[str, ...],
     allow_untraced: bool,
     strict: bool,
+    force: bool,
     config: Path,
     expected_id: str | None,
 ) -> Outcome:
@@ -75,6 +84,10 @@ def _build_one(
     from reportgen.publish.build import build_report
 
     try:
+        current = None if force else _up_to_date(out, formats, config, expected_id)
+        if current is not None:
+            return current
+        started = time.time_ns()
         built = build_report(
             config,
             out,
@@ -99,7 +112,23 @@ def _build_one(
         built.config_sha256,
         built.sources,
         built.warnings,
+        hashes=tuple(zip(built.sources, built.source_sha256, strict=True)),
+        stats=_signatures((config.as_posix(), *built.sources), started),
     )
+
+
+def _signatures(paths: tuple[str, ...], started: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The signatures of the inputs a build read, for the next no-op run to trust instead of
+    hashing them again: only of files untouched since before the build ``started`` (less
+    ``skip.RACY_NS``), so that what was hashed is what the signature shows."""
+    from reportgen.publish import skip
+
+    found = []
+    for path in paths:
+        sig = signature(path)
+        if sig is not None and max(sig[1], sig[2]) < started - skip.RACY_NS:
+            found.append((path, tuple(sig)))
+    return tuple(found)
 
 
 def run(
@@ -132,48 +161,69 @@ def run(
     echo_error = echo_error or (lambda text: print(text, file=sys.stderr))
     errors = ErrorLog(log or out / ERROR_LOG, debug, echo_error)
     prepare_output(out)
+    sweep(out)  # what killed builds left in .staging/ and .trash/
     configs = list(dict.fromkeys(configs))  # the same file named twice is built once
     state = State.load(out)  # only a cache: damaged entries are dropped (with a warning)
     if state.warning:
         echo_error(f"warning: {state.warning}")
     from reportgen.paths import templates_dir
 
-    templates = templates_sha256(templates_dir())
+    checker = Checker(out, formats, state, templates_sha256(templates_dir()))
     if shard is not None:
-        configs = select(configs, report_ids(configs, state), shard)
-    unchanged = {
-        config
-        for config in configs
-        if not force and _is_unchanged(config, out, formats, state, templates)
-    }
-    known = {config: state.entries[config.as_posix()]["report_id"] for config in unchanged}
+        ids = report_ids(configs, state, checker.config_sha256, checker.declared_id)
+        configs = select(configs, ids, shard)
+    fresh = {} if force else {config: checker.check(config) for config in configs}
+    unchanged = {config: entry for config, entry in fresh.items() if entry is not None}
+    known = {c: i for c, i in checker.declared.items() if i is not None and c in fresh}
+    known |= {config: entry["report_id"] for config, entry in unchanged.items()}
     expected, refused = claim_report_ids(configs, known)
     outcomes: list[Outcome] = []
-    updates: dict[str, dict] = {}
+    updates: dict[str, dict] = dict(checker.refreshed)
     for config in configs:
         if config in refused:
             outcomes.append(Outcome(config, FAILED, refused[config]))
             _record(outcomes[-1], updates, errors, echo, echo_error)
         elif config in unchanged:
-            outcomes.append(_unchanged(config, state.entries[config.as_posix()]))
+            outcomes.append(_unchanged(config, unchanged[config]))
             echo(f"unchanged {config}")
     todo = [c for c in configs if c not in refused and c not in unchanged]
-    progress = _Progress(len(todo), echo_error)
+    progress = Progress(len(todo))
     executor = executor or LocalExecutor(jobs)
-    work = partial(_build_one, out, formats, allow_untraced, strict)
+    work = partial(_build_one, out, formats, allow_untraced, strict, force)
     tasks = [(config, expected.get(config)) for config in todo]
     try:
-        for outcome in executor.run(work, tasks, _internal_failure, partial(_warm, formats)):
+        for outcome in executor.run(work, tasks, _internal_failure, partial(warm, formats)):
             outcomes.append(outcome)
-            progress.step()
             _record(outcome, updates, errors, echo, echo_error)
+            progress.step()
     except BaseException:
         # Ctrl-C (or a bug outside any one config): keep what was built so far.
         with contextlib.suppress(Exception):
-            _finish(out, updates, outcomes, progress)
+            _finish(out, updates, outcomes, progress, state)
         raise
-    _finish(out, updates, outcomes, progress)
+    _finish(out, updates, outcomes, progress, state)
     return outcomes
+
+
+def _up_to_date(
+    out: Path, formats: tuple[str, ...], config: Path, report_id: str | None
+) -> Outcome | None:
+    """The unchanged outcome of a config whose report ``report_id`` its manifest shows is up
+    to date (so a retried or concurrent build is not done twice); None if it must be built.
+    Costs one ``lstat`` when the report was never published."""
+    from reportgen.paths import templates_dir
+
+    if report_id is None or signature(str(out / report_id / MANIFEST), follow=False) is None:
+        return None
+    checker = Checker(out, formats, State(out / STATE_FILE, {}), templates_sha256(templates_dir()))
+    entry = checker.check(config, report_id)
+    if entry is None:
+        return None
+    return dataclasses.replace(
+        _unchanged(config, entry),
+        config_sha256=entry["config_sha256"],
+        sources=tuple(entry.get("sources", [])),
+    )
 
 
 def _unchanged(config: Path, entry: dict) -> Outcome:
@@ -189,39 +239,6 @@ def _unchanged(config: Path, entry: dict) -> Outcome:
     )
 
 
-BUILD_MODULES = (
-    "reportgen.publish.build",
-    "reportgen.config.load",
-    "reportgen.publish.locate",
-    "reportgen.stats.analysis",
-    "reportgen.interpret.findings",
-    "reportgen.present.document",
-    "reportgen.present.view",
-    "reportgen.present.figures.forest",
-    "reportgen.checks.summary",
-    "reportgen.render.html",
-    "reportgen.render.json",
-)
-
-
-def _warm(formats: tuple[str, ...]) -> None:
-    """Import what building ``formats`` needs (before worker processes are forked)."""
-    import importlib
-
-    pdf = ("reportgen.render.pdf", "weasyprint") if "pdf" in formats else ()
-    for name in (*BUILD_MODULES, *pdf):
-        importlib.import_module(name)
-
-
-def _is_unchanged(
-    config: Path, out: Path, formats: tuple[str, ...], state: State, templates: str
-) -> bool:
-    try:
-        return is_unchanged(config, out, formats, state, templates)
-    except Exception:  # a malformed manifest or state entry: rebuilding is the safe answer
-        return False
-
-
 def _record(
     outcome: Outcome,
     updates: dict[str, dict],
@@ -229,11 +246,16 @@ def _record(
     echo: Callable[[str], None],
     echo_error: Callable[[str], None],
 ) -> None:
-    """Report one finished build and remember it in ``updates`` (for the state file)."""
-    if outcome.status == BUILT:
+    """Report one finished build and remember it in ``updates`` (for the state file). A
+    worker may find the report already up to date (built meanwhile by another process, or
+    before a worker that built it was killed): it is then reported unchanged."""
+    if outcome.status in (BUILT, UNCHANGED):
         for warning in outcome.warnings:
             echo_error(f"warning: {warning}")
-        echo(f"built     {config_line(outcome)}")
+        if outcome.status == BUILT:
+            echo(f"built     {config_line(outcome)}")
+        else:
+            echo(f"unchanged {outcome.config}")
         updates[outcome.config.as_posix()] = {
             "config_sha256": outcome.config_sha256,
             "report_id": outcome.report_id,
@@ -241,6 +263,8 @@ def _record(
             "version": outcome.version,
             "updated": outcome.updated,
             "sources": list(outcome.sources),
+            "hashes": dict(outcome.hashes),
+            "stats": {path: list(sig) for path, sig in outcome.stats},
         }
         return
     echo_error(errors.report(outcome.internal) if outcome.internal else outcome.detail)
@@ -251,19 +275,28 @@ def _record(
 
 
 def _finish(
-    out: Path, updates: dict[str, dict], outcomes: list[Outcome], progress: _Progress
+    out: Path,
+    updates: dict[str, dict],
+    outcomes: list[Outcome],
+    progress: Progress,
+    state: State,
 ) -> None:
-    """Merge this run's builds into the state file and rewrite the index page, under the
-    state lock: runs building other reports into ``out`` at the same time lose nothing."""
+    """Merge this run's builds into the state file (as read again now) and rewrite the index
+    page, under the state lock: runs building other reports into ``out`` at the same time lose
+    nothing. A run with nothing to merge neither reads nor writes the state again (``state``,
+    as read at its start, only spares the index page reading unchanged manifests)."""
     progress.done()
     from reportgen.publish.index import write_index
 
+    sweep(out)
     with locked(out, STATE_LOCK):
-        state = State.load(out)
-        state.entries.update(updates)
         try:
-            state.save()
-            write_index(out, outcomes)
+            if updates:
+                state = State.load(out)
+                state.entries.update(updates)
+                state.save()
+            known = {e["report_id"]: {**e, "config": c} for c, e in state.entries.items()}
+            write_index(out, outcomes, known)
         except OSError as error:
             raise OutputError(
                 f"{out / STATE_FILE}: cannot write the state file or index page: "
@@ -307,25 +340,3 @@ def _internal_failure(config: Path, error: BaseException, summary: str = "") -> 
     if summary:
         internal = InternalError(internal.config, summary, internal.details)
     return Outcome(config, FAILED, str(internal), internal=internal)
-
-
-class _Progress:
-    """A progress bar on a terminal (stderr); nothing in a log."""
-
-    def __init__(self, total: int, echo_error: Callable[[str], None]):
-        self.total, self.count = total, 0
-        self.active = total > 1 and sys.stderr.isatty()
-
-    def step(self) -> None:
-        self.count += 1
-        if self.active:
-            width = 30
-            filled = width * self.count // self.total
-            sys.stderr.write(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.count}/{self.total} "
-            )
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.active:
-            sys.stderr.write("\n")

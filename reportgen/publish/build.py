@@ -65,6 +65,7 @@ class BuiltReport:
     config_sha256: str
     sources: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    source_sha256: tuple[str, ...] = ()  # the hash of each of ``sources``, in order
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ def build_report(
                 archive=_archive(published, prepared.version.version),
                 adopt_damaged=published.status == DAMAGED,
             )
+    hashes = source_hashes(loaded.sources)
     return BuiltReport(
         report_id,
         loaded.config.report.title,
@@ -280,8 +282,9 @@ def build_report(
         prepared.version.version,
         prepared.version.updated,
         loaded.sha256,
-        tuple(source_hashes(loaded.sources)),
+        tuple(hashes),
         published.warnings + prepared.warnings,
+        tuple(hashes.values()),
     )
 
 

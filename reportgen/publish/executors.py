@@ -21,6 +21,7 @@ task runs in the client's working folder, with its ``REPORTGEN_*`` environment v
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import uuid
@@ -87,8 +88,12 @@ class LocalExecutor:
         if warm is not None:
             warm()
         size = self.jobs * per_worker if per_worker > 0 else len(tasks)
-        for start in range(0, len(tasks), size):
-            yield from self._pool(work, tasks[start : start + size], fail)
+        gc.freeze()  # the collector then leaves the warm heap alone: the forks share its pages
+        try:
+            for start in range(0, len(tasks), size):
+                yield from self._pool(work, tasks[start : start + size], fail)
+        finally:
+            gc.unfreeze()
 
     def _pool(
         self, work: Callable[[Path, str | None], T], tasks: list[Task], fail: Fail[T]

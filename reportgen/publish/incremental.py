@@ -28,14 +28,21 @@ from reportgen.version import __version__
 __all__ = ["MANIFEST", "STATE_FILE", "State", "inputs_digest", "is_unchanged", "manifest"]
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a regular file; OSError for anything else (a FIFO or device is never opened
-    for a blocking read, a file over the data-file limit is not read)."""
-    from reportgen.config.datafiles import SourceError, read_regular_file
+def hash_limit() -> int:
+    """The largest file ``file_sha256`` reads: the data-file or config limit in force."""
     from reportgen.config.limits import current_limits
 
+    limits = current_limits()
+    return max(limits.data_file_bytes, limits.config_bytes)
+
+
+def file_sha256(path: Path, limit: int | None = None) -> str:
+    """SHA-256 of a regular file; OSError for anything else (a FIFO or device is never opened
+    for a blocking read, a file over ``limit``, default ``hash_limit()``, is not read)."""
+    from reportgen.config.datafiles import SourceError, read_regular_file
+
     try:
-        limit = max(current_limits().data_file_bytes, current_limits().config_bytes)
+        limit = hash_limit() if limit is None else limit
         raw = read_regular_file(path, limit, "data_file_bytes", follow=True)
     except SourceError as error:
         raise OSError(str(error)) from None

@@ -190,11 +190,12 @@ def recover(out: Path, report_id: str) -> None:
     """Undo what a killed build of ``report_id`` left behind: put back its report folder if it
     was moved aside but not replaced, and delete its unfinished staging folders. Call with the
     report's lock held; other reports' working files are left alone."""
-    prefix = f"{report_id}--"
+    # exactly "<report_id>--<uuid hex>": report "a-" has entries "a---<hex>", which are not a's
+    mine = re.compile(re.escape(report_id) + "--[0-9a-f]{32}").fullmatch
     trash, staging = out / TRASH, out / STAGING
     if _is(trash, stat.S_ISDIR):
         for moved in trash.iterdir():
-            if not moved.name.startswith(prefix):
+            if not mine(moved.name):
                 continue
             final = out / report_id
             if not os.path.lexists(final):
@@ -203,7 +204,7 @@ def recover(out: Path, report_id: str) -> None:
                 shutil.rmtree(moved, ignore_errors=True)
     if _is(staging, stat.S_ISDIR):
         for unfinished in staging.iterdir():
-            if unfinished.name.startswith(prefix):
+            if mine(unfinished.name):
                 shutil.rmtree(unfinished, ignore_errors=True)
 
 
@@ -336,11 +337,11 @@ def _open_lock(out: Path, name: str) -> int:
 
 @contextlib.contextmanager
 def locked(
-    out: Path, name: str = STATE_LOCK, on_wait: Callable[[], None] | None = None
-) -> Iterator[None]:
+    out: Path, name: str = STATE_LOCK, on_wait: Callable[[], None] | None = None, wait: bool = True
+) -> Iterator[bool]:
     """Hold the lock ``name`` of the output folder (a report id, or ``STATE_LOCK``); if another
-    process holds it, wait (telling ``on_wait``). Raises ``OutputError`` if it cannot be taken
-    (for example, a read-only output folder)."""
+    process holds it, wait (telling ``on_wait``), or with ``wait=False`` yield False at once
+    (True: held). Raises ``OutputError`` if it cannot be taken (a read-only output folder)."""
     try:
         handle = _open_lock(out, name)
     except OSError as error:
@@ -351,10 +352,13 @@ def locked(
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                yield False
+                return
             if on_wait:
                 on_wait()
             fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+        yield True
     finally:
         os.close(handle)  # releases the lock
 

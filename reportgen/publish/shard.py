@@ -25,7 +25,7 @@ Only the standard library is used (the no-op path).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,23 +143,32 @@ def _checked(index: int, count: int, source: str) -> Shard:
         ) from None
 
 
-def report_ids(configs: list[Path], state: State) -> dict[Path, str | None]:
+def report_ids(
+    configs: list[Path],
+    state: State,
+    sha256: Callable[[Path], str] | None = None,
+    declared: Callable[[Path], str | None] | None = None,
+) -> dict[Path, str | None]:
     """Each config's report id: the state file's when the config is byte for byte the one that
-    was built (no YAML parsed on the no-op path), else read from its YAML (None if unreadable)."""
-    from reportgen.publish.claims import declared_id
+    was built (no YAML parsed on the no-op path), else read from its YAML (None if unreadable).
+    ``sha256`` hashes a config (default ``incremental.file_sha256``) and ``declared`` reads its
+    id (default ``claims.quick_id``); the batch passes the cached, stat-first ones of
+    ``publish.skip``."""
+    from reportgen.publish.claims import quick_id
     from reportgen.publish.incremental import file_sha256
 
+    sha256, declared = sha256 or file_sha256, declared or quick_id
     ids: dict[Path, str | None] = {}
     for config in configs:
         entry = state.entries.get(config.as_posix())
         if entry is not None:
             try:
-                if file_sha256(config) == entry["config_sha256"]:
+                if sha256(config) == entry["config_sha256"]:
                     ids[config] = entry["report_id"]
                     continue
             except OSError:
                 pass
-        ids[config] = declared_id(config)[0]
+        ids[config] = declared(config)
     return ids
 
 

@@ -288,11 +288,11 @@ def back_transform_size(table: OutcomeTable, measure: str) -> float | None:
     """The size the pooled values' back-transformation needs: the harmonic mean of the sample
     sizes for PFT (``transf.ipft.hm``) and, by the same choice, of the person-time for IRFT
     (``transf.iirft`` with that time); None for every other measure."""
-    column = _size_column(measure)
+    column = size_column(measure)
     return harmonic_mean(table[column]) if column else None
 
 
-def _size_column(measure: str) -> str | None:
+def size_column(measure: str) -> str | None:
     """The table column a measure's back-transformation needs (PFT: total, IRFT: time)."""
     if measure == "PFT":
         return "total"
@@ -308,6 +308,6 @@ def study_intervals(fit: Fit, table: OutcomeTable) -> tuple[np.ndarray, np.ndarr
     crit = critical_value(fit.model.level)
     yi, vi = fit.effects.yi, fit.effects.vi
     half = crit * np.sqrt(vi)
-    column = _size_column(fit.effects.measure)
+    column = size_column(fit.effects.measure)
     sizes = table[column] if column else None
     return fit.natural(yi, sizes), fit.natural(yi - half, sizes), fit.natural(yi + half, sizes)

@@ -17,7 +17,7 @@ from reportgen.config.schema import Outcome
 from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable
 from reportgen.stats.effects import EffectSizes, to_natural
-from reportgen.stats.fitting import FITTERS, Fit, FitOptions, NaturalScale
+from reportgen.stats.fitting import FITTERS, Fit, FitOptions, NaturalScale, size_column
 from reportgen.stats.measures import METHODS
 from reportgen.stats.pooling import PoolResult
 from reportgen.stats.subanalyses import (
@@ -65,8 +65,10 @@ def _inverse_variance(
     effects, k = fit.effects, table.k
     refit = FITTERS["uni"]
     n_left: np.ndarray | None = None
-    if fit.back_transform_n is not None:  # PFT: harmonic mean of the other studies' totals
-        reciprocal = 1.0 / np.asarray(table["total"], dtype=float)
+    column = size_column(effects.measure)
+    if fit.back_transform_n is not None and column is not None:
+        # PFT (IRFT): the harmonic mean of the other studies' totals (person-time)
+        reciprocal = 1.0 / np.asarray(table[column], dtype=float)
         n_left = (k - 1) / (reciprocal.sum() - reciprocal)
     rows = []
     for i in range(k):
