@@ -37,6 +37,13 @@ def test_init_writes_a_config_that_validates_and_builds(kind, tmp_path):
     assert built.returncode == 0, built.stderr
     results = json.loads(next((folder / "out").glob("*/results.json")).read_text())
     assert results["outcomes"][0]["k"] == 3
+    # The optional parts are there as examples: risk of bias judged with the kind's tool (RoB 2
+    # for trials, ROBINS-I for the single-arm cohorts), for every study.
+    assert (folder / "references.bib").is_file()
+    assert results["risk_of_bias"]["tool"] == ("robins-i" if kind == "single-arm" else "rob2")
+    judged = {row["study"] for row in results["risk_of_bias"]["judgements"]}
+    assert len(judged) == 3
+    assert results["outcomes"][0]["certainty"]["high_risk_weight"] is not None
 
 
 @pytest.mark.parametrize("kind", KINDS)
