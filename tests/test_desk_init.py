@@ -37,6 +37,13 @@ def test_init_writes_a_config_that_validates_and_builds(kind, tmp_path):
     assert built.returncode == 0, built.stderr
     results = json.loads(next((folder / "out").glob("*/results.json")).read_text())
     assert results["outcomes"][0]["k"] == 3
+    # The optional parts are there as examples: risk of bias judged with the kind's tool (RoB 2
+    # for trials, ROBINS-I for the single-arm cohorts), for every study.
+    assert (folder / "references.bib").is_file()
+    assert results["risk_of_bias"]["tool"] == ("robins-i" if kind == "single-arm" else "rob2")
+    judged = {row["study"] for row in results["risk_of_bias"]["judgements"]}
+    assert len(judged) == 3
+    assert results["outcomes"][0]["certainty"]["high_risk_weight"] is not None
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -45,7 +52,13 @@ def test_every_key_is_explained_by_a_comment_from_the_schema(kind, tmp_path):
     lines = (tmp_path / CONFIG_NAME).read_text(encoding="utf-8").splitlines()
     keys = [i for i, line in enumerate(lines) if re.match(r"^\s*(- )?[a-z_]+:", line)]
     assert len(keys) > 10
+    seen = set()  # (indent, key): later items of a list repeat the first item's keys uncommented
     for i in keys:
+        key = re.match(r"^(\s*(?:- )?)([a-z_]+):", lines[i])
+        assert key
+        if (len(key.group(1)), key.group(2)) in seen:
+            continue
+        seen.add((len(key.group(1)), key.group(2)))
         assert lines[i - 1].lstrip().startswith("#"), f"no comment above: {lines[i]}"
     report_id = next(line for line in lines if line.strip().startswith("id:"))
     described = config_schema()["$defs"]["ReportInfo"]["properties"]["id"]["description"]

@@ -32,8 +32,9 @@ def add_commands(
         "init",
         help="start a review: a commented config and data templates",
         description="Write review.yaml (every key explained in a comment), data/*.csv "
-        "templates with example rows and reportgen.schema.json into DIR. Existing files are "
-        "never overwritten. Kinds: "
+        "templates with example rows (the outcome's data, the studies, their risk-of-bias "
+        "judgements), an example references.bib and reportgen.schema.json into DIR. Existing "
+        "files are never overwritten. Kinds: "
         + "; ".join(f"{kind}: {KIND_HELP.get(kind, kind)}" for kind in KINDS),
     )
     init.add_argument("kind", choices=KINDS, metavar="KIND", help=f"one of {', '.join(KINDS)}")

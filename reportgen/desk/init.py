@@ -1,10 +1,12 @@
 """``reportgen init KIND [DIR]``: a commented config and data-file templates to start a review.
 
-Each kind is a folder of ``data/init/`` (``KINDS``): a skeleton ``config.yaml`` and its CSV
-files. The config is written as ``review.yaml`` with every key commented from the schema's
-descriptions (``desk.commented``), a ``$schema`` line for editors' completion and the schema
-itself beside it; the CSVs are copied as they are. The example rows are invented and the config
-says ``illustrative: true`` (a banner on every page) until the editor replaces them.
+Each kind is a folder of ``data/init/`` (``KINDS``): a skeleton ``config.yaml``, its CSV files
+(an outcome's data, the studies, their risk-of-bias judgements) and ``references.bib``. The
+config is written as ``review.yaml`` with every key commented from the schema's descriptions
+(``desk.commented``), a ``$schema`` line for editors' completion and the schema itself beside
+it; the CSVs and the BibTeX file are copied as they are. The example rows, judgements, PRISMA
+counts and references are invented and the config says ``illustrative: true`` (a banner on
+every page) until the editor replaces them.
 
 Nothing is overwritten: if any file to be written exists, nothing is written.
 """
@@ -23,6 +25,8 @@ from reportgen.paths import data_dir
 CONFIG_NAME = "review.yaml"
 SCHEMA_NAME = "reportgen.schema.json"
 SKELETONS = data_dir() / "init"
+# Files of a skeleton copied as they are: data templates and the example reference file.
+TEMPLATE_SUFFIXES = (".csv", ".bib")
 # What each kind holds, for --help (the folders of data/init/ are the kinds).
 KIND_HELP = {
     "single-arm": "single-arm proportions (events out of a total, one group per study)",
@@ -39,7 +43,10 @@ def _header(kind: str) -> str:
         f"# A reportgen config for a review of {KIND_HELP.get(kind, kind)}.\n"
         "# Replace the example values and the rows of the CSV files in data/ with your review's;\n"
         "# set illustrative: false once the data are real. Check with: reportgen validate "
-        f"{CONFIG_NAME}\n\n"
+        f"{CONFIG_NAME}\n"
+        "# Examples too, at the end: risk_of_bias (judgements in data/risk-of-bias.csv), the\n"
+        "# prisma counts of your search and screening, and references (references.bib, cited by\n"
+        "# the citation column of data/studies.csv). Replace them, or delete a part you lack.\n\n"
     )
 
 
@@ -50,7 +57,7 @@ def init_files(kind: str) -> dict[str, str]:
     folder = SKELETONS / kind
     skeleton = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8"))
     files = {CONFIG_NAME: _header(kind) + commented_yaml(skeleton, config_schema())}
-    for path in sorted(folder.rglob("*.csv")):
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in TEMPLATE_SUFFIXES):
         files[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
     files[SCHEMA_NAME] = schema_text()
     return files

@@ -7,8 +7,9 @@ so an installed reportgen has it) and a test checks that it equals what this mod
 
 Generation is deterministic: pydantic's own JSON Schema (fields in declaration order, choices in
 registry order) serialised with a fixed indent and a final newline. Two things pydantic cannot
-know are added: ``studies`` and ``outcomes[].data`` also accept the name of a CSV or XLSX file
-(``config.sources`` reads it), and the document's ``$schema`` dialect and ``$id``.
+know are added: ``studies``, ``outcomes[].data`` and ``risk_of_bias.judgements`` also accept the
+name of a CSV or XLSX file (``config.sources`` reads it), and the document's ``$schema``
+dialect and ``$id``.
 """
 
 from __future__ import annotations
@@ -49,13 +50,17 @@ def config_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a config file, as a dict.
 
     From ``ReportConfig.model_json_schema()`` (validation mode: what an editor writes), with
-    ``studies`` and every outcome's ``data`` widened to accept a data-file name. Any outcome
-    model (a ``$defs`` entry with a ``type`` and an array ``data``) is widened, so that outcome
-    types added later need no change here."""
+    ``studies``, ``risk_of_bias.judgements`` and every outcome's ``data`` widened to accept a
+    data-file name (the keys ``config.peek.data_file_keys`` names). Any outcome model (a
+    ``$defs`` entry with a ``type`` and an array ``data``) is widened, so that outcome types
+    added later need no change here."""
     generated = ReportConfig.model_json_schema(mode="validation")
     schema: dict[str, Any] = {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **generated}
     properties = schema["properties"]
     properties["studies"] = _or_data_file(properties["studies"])
+    risk_of_bias = schema.get("$defs", {}).get("RiskOfBias", {}).get("properties", {})
+    if "judgements" in risk_of_bias:
+        risk_of_bias["judgements"] = _or_data_file(risk_of_bias["judgements"])
     for definition in schema.get("$defs", {}).values():
         fields = definition.get("properties", {})
         if "type" in fields and fields.get("data", {}).get("type") == "array":
