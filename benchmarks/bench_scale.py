@@ -160,13 +160,14 @@ def seed(folder: Path, count: int) -> None:
     """A catalogue of ``count`` configs with every report published (see the module doc): the
     first variants built for real, the others hard-linked copies with their own manifest."""
     sys.path.insert(0, str(ROOT))
-    from reportgen.config.related import related_digest
+    from reportgen.config.related import folder_listing, related_digest
     from reportgen.publish.incremental import inputs_digest
 
     names = write_configs(folder / "configs", count)
     real = names[: len(EXAMPLES)]
     build(folder, *real, "--format", FORMATS)
     out = folder / "output"
+    listing = folder_listing(folder / "configs")  # read once: every variant is written above
     state = json.loads((out / ".reportgen-state.json").read_text())
     for number, name in enumerate(names[len(real) :], start=len(real)):
         model = state[real[number % len(real)]]
@@ -185,7 +186,7 @@ def seed(folder: Path, count: int) -> None:
         manifest["report_title"] = f"{manifest['report_title']} (copy {number})"
         sources = {s["path"]: s["sha256"] for s in manifest["inputs"]["sources"]}
         templates = manifest["inputs"]["templates_sha256"]
-        related = related_digest(folder / name)  # the variants share their examples' topics
+        related = related_digest(folder / name, listing)  # variants share their examples' topics
         manifest["digest"] = inputs_digest(sha, sources, templates, related)
         (out / report_id / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         state[name] = {
