@@ -20,6 +20,7 @@ Only the standard library is imported (the no-op path must not load numpy or Wea
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -33,6 +34,8 @@ from reportgen.render import OUTPUT_FILES
 
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamps (FAT: 2 s, ext4: ns)
 STATS, MANIFEST_STAT, MANIFEST_DIGEST = "stats", "manifest_stat", "manifest_digest"
+RELATED, RELATED_LISTING = "related", "related_listing"  # the related-reports digest, and
+# the hash of the config folder's listing it was computed for
 
 __all__ = ["RACY_NS", "Checker", "signature"]
 
@@ -67,17 +70,23 @@ class Checker:
         self._hashes: dict[str, tuple[list[int] | None, str]] = {}  # this run's hashes
         self._listings: dict[Path, Any] = {}  # each config folder's listing, read once a run
 
-    def related(self, config: Path) -> str:
-        """The digest of ``config``'s related reports (``config.related``), from its folder's
-        listing read once per run and a catalogue read once per listing: a change to any
-        config of the folder (a new matching report, a new title) is caught, at the cost of
-        one stat per config per run and one quick read per config when something changed."""
+    def related(self, config: Path, entry: dict[str, Any]) -> tuple[str, str]:
+        """The digest of ``config``'s related reports (``config.related``) and the hash of its
+        folder's listing (every config's name, mtime and size), read once per run. While the
+        listing is what the state entry recorded, the recorded digest holds (no config of the
+        folder changed); otherwise the catalogue is read again (one quick read per config) and
+        a new matching report or a new title is caught."""
         from reportgen.config.related import folder_listing, related_digest
 
         folder = config.resolve().parent
         if folder not in self._listings:
-            self._listings[folder] = folder_listing(folder)
-        return related_digest(config, self._listings[folder])
+            listing = folder_listing(folder)
+            listed = hashlib.sha256(repr(listing).encode()).hexdigest()
+            self._listings[folder] = (listing, listed)
+        listing, listed = self._listings[folder]
+        if entry.get(RELATED_LISTING) == listed and isinstance(entry.get(RELATED), str):
+            return entry[RELATED], listed
+        return related_digest(config, listing), listed
 
     def _trusted(self, sig: list[int] | None) -> list[int] | None:
         """``sig`` if it may be recorded (not racily clean), else None."""
@@ -144,7 +153,8 @@ class Checker:
         for path in entry.get("sources", []):
             sources[path], sig = self.sha256(path, recorded)
             _keep(stats, path, sig)
-        digest = inputs_digest(config_sha, sources, self.templates, self.related(Path(key)))
+        related, listed = self.related(Path(key), entry)
+        digest = inputs_digest(config_sha, sources, self.templates, related)
         folder = os.path.join(self.out, entry["report_id"])
         manifest_sig = signature(os.path.join(folder, MANIFEST), follow=False)
         if manifest_sig is None:
@@ -158,6 +168,7 @@ class Checker:
                 return None
         fresh = {k: v for k, v in entry.items() if k not in (STATS, "hashes")}
         fresh[STATS], fresh["hashes"] = stats, sources
+        fresh[RELATED], fresh[RELATED_LISTING] = related, listed
         trusted = self._trusted(manifest_sig)
         fresh[MANIFEST_STAT] = trusted
         fresh[MANIFEST_DIGEST] = digest if trusted is not None else None
