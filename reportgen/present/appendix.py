@@ -6,13 +6,13 @@ Like ``context``, this is where numbers become display strings; templates only s
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from reportgen.config.profiles import PROFILES
 from reportgen.interpret.findings import Finding
 from reportgen.present.appendix_regression import regression_sections
 from reportgen.present.figure_text import figure_alt
+from reportgen.present.figures.style import svg_data_url
 from reportgen.present.flags import subgroup_test_flag
 from reportgen.present.format import (
     MEASURES,
@@ -139,13 +139,6 @@ def _profile_sentences(results: ReportResults) -> list[str]:
     ]
 
 
-def _figure(svg: str | None) -> str:
-    """A data URL of the SVG; empty when no figure was drawn (a build without HTML or PDF)."""
-    if svg is None:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def _ci(result_or_fit, measure: str) -> str:
     pooled = result_or_fit.pooled
     return effect_with_ci(pooled.estimate, pooled.ci_lower, pooled.ci_upper, measure)
@@ -227,8 +220,8 @@ def outcome_appendix(
         "ci_label": f"{level_label(model.level)} CI",
         "ci_words": f"{level_label(model.level)} confidence intervals",
         "pi_label": f"{level_label(model.level)} prediction interval",
-        "figure_src": _figure(figures.get(outcome.id)),
-        "figure_parts": [_figure(svg) for svg in parts],
+        "figure_src": svg_data_url(figures.get(outcome.id)),
+        "figure_parts": [svg_data_url(svg) for svg in parts],
         "figure_alt": figure_alt(result),
         "heterogeneity": heterogeneity_line(model),
         "headers": headers,
@@ -327,7 +320,7 @@ def _small_study(
     trimfill = small.trimfill
     imputed = plural(trimfill.k0, "study", "studies")
     return {
-        "funnel_src": _figure(figures.get(f"{result.outcome.id}-funnel")),
+        "funnel_src": svg_data_url(figures.get(f"{result.outcome.id}-funnel")),
         "funnel_rows": [
             {"label": s.label, "effect": number(s.yi, 3), "se": number(s.vi**0.5, 3)}
             for s in result.studies

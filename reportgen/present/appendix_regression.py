@@ -7,11 +7,11 @@ Like ``appendix``, this is where the regression's numbers become display strings
 
 from __future__ import annotations
 
-import base64
 import math
 from typing import Any
 
 from reportgen.present.figures.bubble import bubble_key, bubble_plot_svg
+from reportgen.present.figures.style import svg_data_url
 from reportgen.present.format import (
     MEASURES,
     METHOD_NAMES,
@@ -160,12 +160,6 @@ def draw_bubbles(results) -> dict[str, str]:
     return figures
 
 
-def _figure(svg: str | None) -> str:
-    if svg is None:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def regression_sections(result: OutcomeResult, figures: dict[str, str]) -> list[dict[str, Any]]:
     """One display dict per meta-regression of the outcome, in config order."""
     measure = result.outcome.measure
@@ -203,7 +197,7 @@ def regression_sections(result: OutcomeResult, figures: dict[str, str]) -> list[
                 "predictions": predictions,
                 "unit": MEASURES[measure].short,
                 "level": _level(model),
-                "figure_src": _figure(figures.get(key)),
+                "figure_src": svg_data_url(figures.get(key)),
                 "figure_alt": bubble_alt(regression, result)
                 if regression.single_continuous()
                 else "",

@@ -7,11 +7,11 @@ from the ``prisma`` table of the English locale whatever the summary's language)
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 from reportgen.config.prisma import Prisma
 from reportgen.present.figures.prisma import box_text, flow_boxes, prisma_svg
+from reportgen.present.figures.style import svg_data_url
 from reportgen.present.format import count
 from reportgen.present.locale import DEFAULT_LANGUAGE, locale
 
@@ -51,7 +51,7 @@ def prisma_view(prisma: Prisma | None) -> PrismaView | None:
     return PrismaView(
         heading=phrase("heading"),
         caption=phrase("caption"),
-        src="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+        src=svg_data_url(svg),
         alt=alt,
         data_heading=phrase("data"),
         boxes=tuple((stages[box.stage], box_text(box)) for box in boxes),

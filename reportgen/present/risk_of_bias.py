@@ -9,7 +9,6 @@ Figure stems: ``_risk-of-bias`` for the studies' judgements (an outcome id canno
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from reportgen.config.risk_of_bias import Judgement, judgement_table, judgements_for
@@ -20,6 +19,7 @@ from reportgen.present.figures.risk_of_bias import (
     summary_bars_svg,
     traffic_light_svg,
 )
+from reportgen.present.figures.style import svg_data_url
 from reportgen.present.format import join_words, percent
 from reportgen.present.locale import Locale, locale
 
@@ -131,12 +131,6 @@ def forest_rob_captions(config: Any) -> dict[str, str]:
     return dict.fromkeys(marks, sentence)
 
 
-def _src(svg: str | None) -> str:
-    if svg is None:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def _judgement_rows(rows: list[tuple[str, Judgement]], names: dict[str, str]) -> list[list[str]]:
     return [[label, *(names[j] for j in (*jd.domains, jd.overall))] for label, jd in rows]
 
@@ -166,7 +160,7 @@ def risk_of_bias_appendix(
         outcomes.append(
             {
                 "label": outcome.label,
-                "src": _src(figures.get(summary_stem(outcome.id))),
+                "src": svg_data_url(figures.get(summary_stem(outcome.id))),
                 "caption": words.text("risk_of_bias.summary_caption", outcome=outcome.label),
                 "high_weight": words.text(
                     "risk_of_bias.high_weight", percent=percent((share or 0.0) / 100)
@@ -186,7 +180,7 @@ def risk_of_bias_appendix(
                         [*tool.domain_keys, section["overall"]], shares, strict=True
                     )
                 ],
-                "studies_src": _src(figures.get(outcome_studies_stem(outcome.id))),
+                "studies_src": svg_data_url(figures.get(outcome_studies_stem(outcome.id))),
                 "studies_rows": (
                     _judgement_rows(_ordered(config, judgements), names)
                     if table.get(outcome.id)
@@ -198,7 +192,7 @@ def risk_of_bias_appendix(
         "heading": section["heading"],
         "intro": words.text("risk_of_bias.intro", tool=tool_name, count=tool.domains),
         "domains": [f"D{i + 1}: {name}" for i, name in enumerate(section["domains"][tool.code])],
-        "traffic_src": _src(figures.get(STUDIES_STEM)),
+        "traffic_src": svg_data_url(figures.get(STUDIES_STEM)),
         "traffic_caption": words.text("risk_of_bias.traffic_caption", tool=tool_name),
         "table_caption": words.text("risk_of_bias.table_caption", tool=tool_name),
         "header": header,

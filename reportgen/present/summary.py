@@ -4,13 +4,13 @@ page shows)."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 from reportgen.config.related import RelatedReport
 from reportgen.config.schema import EditorialText, ReportConfig
 from reportgen.interpret.findings import Finding, Findings
 from reportgen.present.figures.icons import icon_array_svg
+from reportgen.present.figures.style import svg_data_url
 from reportgen.present.format import capitalise, count, frequency_scale, level_label, per_scale
 from reportgen.present.locale import Locale
 from reportgen.present.prose import EDITORIAL, STRUCTURED, Prose
@@ -291,7 +291,7 @@ def _icon_arrays(finding: Finding, words: Locale) -> tuple[IconArray, ...]:
         alt = words.text("summary.icon_alt", count=filled, plain_label=finding.event or plain_label)
         alt = f"{caption}: {alt}" if caption else capitalise(alt)
         svg = icon_array_svg(filled, 100, alt)
-        src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        src = svg_data_url(svg)
         arrays.append(IconArray(caption, alt, src))
     return tuple(arrays)
 

@@ -6,6 +6,7 @@ Forest and funnel plots both import from here, so neither imports the other for 
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
@@ -37,3 +38,11 @@ def svg_text(figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return lean_svg(buffer.getvalue())
+
+
+def svg_data_url(svg: str | None) -> str:
+    """An SVG document as a data URL for an <img> of the self-contained page; empty when no
+    figure was drawn (a build whose formats show none)."""
+    if svg is None:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
