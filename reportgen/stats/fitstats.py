@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from reportgen.stats.frozen import FloatArray
+from reportgen.stats.tau2 import Buffers
+from reportgen.stats.vectors import inner
 
 
 @dataclass(frozen=True)
@@ -52,20 +54,24 @@ class _Traces:
 
 def _traces(w: FloatArray, v: FloatArray) -> _Traces:
     s = float(w.sum())
-    w2, w3 = float(np.dot(w, w)), float(np.dot(w * w, w))
-    w2v, w3v = float(np.dot(w * w, v)), float(np.dot(w * w, w * v))
-    w2v2, w3v2 = float(np.dot(w * w, v * v)), float(np.dot(w * w * w, v * v))
+    ww, wv = w * w, w * v
+    w2, w3 = inner(w, w), inner(ww, w)
+    w2v, w3v = inner(ww, v), inner(ww, wv)
+    w2v2, w3v2 = inner(ww, v * v), inner(ww * w, v * v)
     return _Traces(
         tr_p=s - w2 / s,
         tr_pp=w2 - 2 * w3 / s + w2**2 / s**2,
-        tr_pv=float(np.dot(w, v)) - w2v / s,
+        tr_pv=inner(w, v) - w2v / s,
         tr_pvpv=w2v2 - 2 * w3v2 / s + w2v**2 / s**2,
         tr_pvp=w2v - 2 * w3v / s + w2v * w2 / s**2,
     )
 
 
-def tau2_standard_error(y: FloatArray, v: FloatArray, tau2: float, method: str) -> float | None:
-    """metafor's ``se.tau2`` for ``method`` (None for the fixed-effect model)."""
+def tau2_standard_error(
+    y: FloatArray, v: FloatArray, tau2: float, method: str, buffers: Buffers | None = None
+) -> float | None:
+    """metafor's ``se.tau2`` for ``method`` (None for the fixed-effect model). ``buffers``: work
+    arrays of size k to reuse (their contents are overwritten)."""
     k = y.size
     t = max(tau2, 0.0)
     if method in ("DL", "HS"):
@@ -81,26 +87,33 @@ def tau2_standard_error(y: FloatArray, v: FloatArray, tau2: float, method: str) 
         m = _traces(1 / (v + tau2_0), v)
         spread = 2 * m.tr_pvpv + 4 * t * m.tr_pvp + 2 * t**2 * m.tr_pp
         return tau2_0 * math.sqrt(spread) / (k - 1)
-    w = 1 / (v + t)
+    if method not in ("ML", "REML", "PM", "EB"):
+        return None
+    buffers = buffers or Buffers.for_size(k)
+    w = buffers.weights(v, t)
     if method == "ML":
-        return math.sqrt(2 / float(np.dot(w, w)))
+        return math.sqrt(2 / inner(w, w))
     if method == "REML":
-        return math.sqrt(2 / _traces(w, v).tr_pp)
-    if method in ("PM", "EB"):
-        return math.sqrt(2 * k**2 / (k - 1)) / float(w.sum())
-    return None
+        s = float(w.sum())
+        w2 = inner(w, w)
+        w3 = inner(np.multiply(w, w, out=buffers.scratch), w)
+        return math.sqrt(2 / (w2 - 2 * w3 / s + w2**2 / s**2))  # 2 / tr(P P)
+    return math.sqrt(2 * k**2 / (k - 1)) / float(w.sum())
 
 
-def fit_statistics(y: FloatArray, v: FloatArray, tau2: float, method: str) -> FitStatistics:
+def fit_statistics(
+    y: FloatArray, v: FloatArray, tau2: float, method: str, buffers: Buffers | None = None
+) -> FitStatistics:
     """Log-likelihood, AIC and BIC as metafor reports them for ``method`` (REML values for
-    REML, ML values otherwise), and the SE of tau2."""
+    REML, ML values otherwise), and the SE of tau2. ``buffers``: work arrays of size k to reuse
+    (their contents are overwritten): fresh arrays would cost more than the sums at large k."""
     k = y.size
-    marginal = v + tau2
-    w = 1 / marginal
+    buffers = buffers or Buffers.for_size(k)
+    w = buffers.weights(v, tau2)
     s = float(w.sum())
-    mu = float(np.dot(w, y)) / s
-    rss = float(np.dot(w, (y - mu) ** 2))
-    log_det = float(np.log(marginal).sum())
+    residual = np.subtract(y, inner(w, y) / s, out=buffers.residual)
+    rss = inner(np.multiply(w, residual, out=buffers.weighted), residual)
+    log_det = float(np.log(np.add(v, tau2, out=buffers.scratch), out=buffers.scratch).sum())
     parameters = 1 if method == "FE" else 2
     if method == "REML":
         loglik = -0.5 * (k - 1) * math.log(2 * math.pi) + 0.5 * math.log(k)
@@ -113,7 +126,7 @@ def fit_statistics(y: FloatArray, v: FloatArray, tau2: float, method: str) -> Fi
         loglik=loglik,
         aic=-2 * loglik + 2 * parameters,
         bic=-2 * loglik + parameters * math.log(n_bic),
-        tau2_se=tau2_standard_error(y, v, tau2, method),
+        tau2_se=tau2_standard_error(y, v, tau2, method, buffers),
     )
 
 
@@ -126,6 +139,7 @@ def fixed_effect_statistics(y: FloatArray, v: FloatArray, estimate: float) -> Fi
     k = y.size
     if k == 0:
         return FitStatistics(math.nan, math.nan, math.nan, None)
-    rss = float(np.dot(1 / v, (y - estimate) ** 2))
+    residual = y - estimate
+    rss = inner(residual / v, residual)
     loglik = -0.5 * k * math.log(2 * math.pi) - 0.5 * float(np.log(v).sum()) - 0.5 * rss
     return FitStatistics(loglik, -2 * loglik + 2, -2 * loglik + math.log(k), None)

@@ -22,6 +22,7 @@ from reportgen.errors import AnalysisError
 from reportgen.stats.effects import proportion_effects
 from reportgen.stats.levels import DEFAULT_LEVEL, check_level, critical_value
 from reportgen.stats.pooling import PoolResult, percent_weights
+from reportgen.stats.vectors import inner
 
 QUADRATURE_POINTS = 7  # metafor's rma.glmm default nAGQ
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(QUADRATURE_POINTS)
@@ -150,7 +151,7 @@ def fit_glmm(events: ArrayLike, totals: ArrayLike, level: float = DEFAULT_LEVEL)
     q = max(0.0, -2 * (fixed - saturated))
     vi = proportion_effects(x, n, "PLO").vi
     w = 1 / vi
-    typical_variance = (k - 1) / (w.sum() - np.dot(w, w) / w.sum())
+    typical_variance = (k - 1) / (w.sum() - inner(w, w) / w.sum())
     weights = 1 / (vi + tau2)
     return PoolResult(
         k=k,

@@ -17,6 +17,7 @@ import numpy as np
 from reportgen.errors import AnalysisError
 from reportgen.stats.rootfind import zeroin
 from reportgen.stats.tau2 import LL0_TOLERANCE, MAX_ITERATIONS, TAU2_MAX_DEFAULT, THRESHOLD
+from reportgen.stats.vectors import inner
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,12 @@ class Projection:
 
     def quadratic(self) -> float:
         """y'Py = sum of w r^2 (r the weighted least-squares residuals)."""
-        return float(np.dot(self.w * self.residual, self.residual))
+        return inner(self.w * self.residual, self.residual)
 
     def quadratic_squared(self) -> float:
         """y'PPy = |Py|^2, with Py = w r."""
         weighted = self.w * self.residual
-        return float(np.dot(weighted, weighted))
+        return inner(weighted, weighted)
 
     def _moment(self, power: int) -> np.ndarray:
         """X' W^power X (p x p)."""
@@ -75,7 +76,7 @@ def _hedges(y: np.ndarray, v: np.ndarray, X: np.ndarray) -> float:
     k, p = X.shape
     inverse = np.linalg.inv(X.T @ X)
     fitted = X @ (inverse @ (X.T @ y))
-    residual_ss = float(np.dot(y - fitted, y - fitted))
+    residual_ss = inner(y - fitted, y - fitted)
     trace_mv = float(v.sum() - np.trace(inverse @ ((X.T * v) @ X)))
     return float((residual_ss - trace_mv) / (k - p))
 

@@ -267,7 +267,8 @@ def pool(
     typical_variance = q_df / trace_p0
     i2, h2 = _i2_h2(method, q, q_df, tau2, typical_variance)
     pi_half = crit * np.sqrt(variance + tau2)
-    fit = fit_statistics(y, v, float(tau2), method)
+    weights = percent_weights(w)  # before fit_statistics, which reuses the buffer w lives in
+    fit = fit_statistics(y, v, float(tau2), method, buffers)
     return PoolResult(
         k=k,
         method=method,
@@ -287,7 +288,7 @@ def pool(
         q=q,
         q_df=q_df,
         q_p=float(chdtrc(q_df, q)),
-        weights=percent_weights(w),
+        weights=weights,
         iterations=iterations,
         loglik=fit.loglik,
         aic=fit.aic,
