@@ -27,7 +27,7 @@ from reportgen.desk.covidence_map import skeleton as map_skeleton
 from reportgen.desk.imported import Imported, config_text, data_csv, slug
 from reportgen.errors import UserError
 
-YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)[a-z]?$")
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)[a-z]?\b")
 DEFAULTS = {"binary": ("RR", "harm", None), "continuous": ("MD", "benefit", "higher")}
 
 
@@ -123,11 +123,10 @@ def _study_entries(
             study_id = slug(f"{study_id} {study.number}", study_id)
         used.add(study_id)
         entry: dict[str, Any] = {"id": study_id, "label": label}
-        year = row.cells.get(year_column, "") if year_column else ""
-        match = YEAR.search(label) if not year else None
-        year = year or (match.group(1) if match else "")
-        if year:
-            entry["year"] = int(year) if year.isdigit() else year
+        given = row.cells.get(year_column, "") if year_column else ""
+        match = YEAR.search(given) if given else YEAR.search(label)
+        if match:
+            entry["year"] = int(match.group(1))
         entries[study.number] = entry
     return entries
 
