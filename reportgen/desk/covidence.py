@@ -3,8 +3,9 @@
 The layout read is what Covidence writes for Extraction 2 (Export > Extraction > Data only,
 CSV), as seen in public exports (PennLINC/sypres-docs ``analysis/master-db/data/
 review_772559_*.csv``, cdsbasel/temp_riskperception ``Scoping_review/R data set/
-review_281571_*.csv``) and in the R scripts that read them (ihmeuw/ihme-modeling, ``gbd_2021/
-.../covid`` extraction cleaning; klsea/time_prefs_meta):
+review_281571_*.csv``) and in the R scripts that read them (a public IHME script that cleans
+Covidence extractions for MR-BRT, with columns such as ``Model 1 number of cases exposed
+group``; klsea/time_prefs_meta):
 
 - one header line; the first four columns are Covidence's own: ``Covidence #`` (the record's
   number), ``Study ID`` ("Author Year"), ``Title`` and ``Reviewer Name``;

@@ -21,7 +21,7 @@ and "arm" allowed between): arms ``intervention``, ``experimental``, ``treatment
 / ``control``, ``comparator``, ``placebo``, ``unexposed``; quantities ``events``, ``cases`` /
 ``total``, ``participants``, ``n`` / ``mean`` / ``sd``, ``standard deviation``. Names of this
 kind are in use in public Covidence exports and the scripts that read them (``Model 1 number of
-cases exposed group``, ``Number of participants unexposed group``: ihmeuw/ihme-modeling;
+cases exposed group``, ``number of participants unexposed group``: an IHME cleaning script;
 ``Intervention Mean``, ``Intervention SD``: klsea/time_prefs_meta). The words before them name
 the outcome (the row of the template's table); columns that recognisably hold results but do
 not make up a whole outcome are reported, not guessed at.
