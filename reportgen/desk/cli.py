@@ -67,15 +67,27 @@ def add_commands(
     )
     imports = commands.add_parser(
         "import",
-        help="make a config and data CSVs from a RevMan export",
+        help="make a config and data CSVs from a RevMan or Covidence export",
         description="Turn a RevMan 'Data and analyses' CSV export (FORMAT revman) into one "
-        "config per comparison, with its data in data/*.csv, written into --out DIR. Columns "
+        "config per comparison, or a Covidence extraction CSV export (FORMAT covidence) into "
+        "one config, with the data in data/*.csv, written into --out DIR. A Covidence export's "
+        "columns are named by the review's template: without --map, covidence-map.yaml is "
+        "written listing them, with the outcomes recognised by their names (Intervention "
+        "events, Control total, ...); fill it in and import again with --map. Columns, studies "
         "and outcomes that cannot be imported, and every value to check, are printed and "
         "listed at the top of each config. Existing files are never overwritten.",
     )
-    imports.add_argument("format", choices=("revman",), metavar="FORMAT", help="revman")
+    imports.add_argument(
+        "format", choices=("revman", "covidence"), metavar="FORMAT", help="revman or covidence"
+    )
     imports.add_argument("file", type=Path, metavar="FILE", help="the exported CSV file")
     imports.add_argument("--out", type=Path, default=Path(), metavar="DIR", help="default: .")
+    imports.add_argument(
+        "--map",
+        type=Path,
+        metavar="FILE",
+        help="covidence: which column holds what (default: write covidence-map.yaml)",
+    )
 
 
 DESK_COMMANDS = ("schema", "init", "preview", "import")
@@ -106,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "import":
         from reportgen.desk.importer import import_export, write_import
 
-        imported = import_export(args.format, args.file)
+        imported = import_export(args.format, args.file, args.map)
         for path in write_import(imported, args.out):
             print(f"{path}: written")
         for note in imported.notes:

@@ -16,17 +16,19 @@ it does record, and every such choice is listed at the top of the config and pri
 
 Columns the importer does not know and outcomes it cannot import (other data types, rows
 without data) are reported, never silently dropped. Nothing is overwritten.
+
+``covidence``: a Covidence extraction CSV export (layout: ``desk.covidence``), whose columns are
+named by the review's own template; ``--map`` names which column holds which number (the map is
+``desk.covidence_map``, the config ``desk.covidence_import``: one config for the export).
 """
 
 from __future__ import annotations
 
-import re
 import statistics
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.desk.commented import commented_yaml
+from reportgen.desk.imported import Imported, config_text, data_csv, slug
 from reportgen.desk.init import SCHEMA_NAME
 from reportgen.desk.revman import (
     DATA_TYPES,
@@ -35,11 +37,11 @@ from reportgen.desk.revman import (
     RevManOutcome,
     read_revman,
 )
-from reportgen.desk.schema import config_schema, schema_text
+from reportgen.desk.schema import schema_text
 from reportgen.errors import UserError
 from reportgen.stats.measures import OUTCOME_TYPES
 
-FORMATS = ("revman",)
+FORMATS = ("revman", "covidence")
 # RevMan's long names of its effect measures; its abbreviations are the registry's own codes.
 MEASURE_NAMES = {
     "ODDS RATIO": "OR",
@@ -65,20 +67,6 @@ CONTINUOUS_COLUMNS = {
     "control_sd": "SD 2",
     "control_n": "Total 2",
 }
-
-
-@dataclass
-class Imported:
-    """What an import wrote (path -> text) and the choices and omissions to report."""
-
-    files: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
-def slug(text: str, fallback: str) -> str:
-    """Lower-case letters, digits and single hyphens (a report or outcome id), at most 60."""
-    made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
-    return made or fallback
 
 
 def _measure(name: str, kind: str | None) -> str | None:
@@ -164,7 +152,7 @@ def _outcome(
         )
     _add_studies(rows, studies, entry, outcome_id)
     file = f"data/{config_id}-{outcome_id}.csv"
-    imported.files[file] = _csv(rows)
+    imported.files[file] = data_csv(rows)
     entry["data"] = file
     return entry
 
@@ -189,18 +177,6 @@ def _add_studies(
             listed[attribute] = study.subgroup
             entry["subgroup"] = attribute
         row["study"] = study_id
-
-
-def _csv(rows: list[dict]) -> str:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    names = ["study", *(name for name in rows[0] if name != "study")]
-    writer = csv.DictWriter(buffer, names, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def _config(comparison: RevManComparison, source: str, imported: Imported) -> None:
@@ -228,21 +204,25 @@ def _config(comparison: RevManComparison, source: str, imported: Imported) -> No
         report["comparator"] = first.group_labels[1]
     report["source"] = f"Imported from {source} (RevMan analysis data)"
     document = {"report": report, "studies": list(studies.values()), "outcomes": kept}
-    header = [f"# yaml-language-server: $schema={SCHEMA_NAME}"]
-    header.append(f"# Imported by reportgen import revman from {source}. Check:")
-    header += [f"#   - {note}" for note in mine.notes] or ["#   - nothing to check"]
-    text = "\n".join(header) + "\n\n" + commented_yaml(document, config_schema())
-    imported.files[f"{config_id}.yaml"] = text
+    made_by = f"reportgen import revman from {source}"
+    imported.files[f"{config_id}.yaml"] = config_text(document, made_by, mine.notes)
 
 
-def import_export(kind: str, file: Path) -> Imported:
-    """The files an import of ``file`` (a ``kind`` export) makes, and its notes."""
+def import_export(kind: str, file: Path, map_file: Path | None = None) -> Imported:
+    """The files an import of ``file`` (a ``kind`` export) makes, and its notes; ``map_file``
+    says which column of a Covidence export holds what (``desk.covidence_map``)."""
     if kind not in FORMATS:
         raise UserError(f"reportgen import: unknown format {kind!r}; choose from {FORMATS}")
+    if map_file is not None and kind != "covidence":
+        raise UserError("reportgen import: --map is for covidence exports only")
     try:
-        export = read_revman(file.read_bytes())
+        raw = file.read_bytes()
     except OSError as error:
         raise UserError(f"{file}: cannot be read ({error.strerror})") from None
+    if kind == "covidence":
+        return _covidence(raw, file, map_file)
+    try:
+        export = read_revman(raw)
     except RevManError as error:
         where = f"{file}:{error.line}" if error.line else str(file)
         raise UserError(f"{where}: {error}") from None
@@ -252,6 +232,19 @@ def import_export(kind: str, file: Path) -> Imported:
     for comparison in export.comparisons:
         _config(comparison, file.name, imported)
     return imported
+
+
+def _covidence(raw: bytes, file: Path, map_file: Path | None) -> Imported:
+    from reportgen.desk.covidence import CovidenceError, read_covidence
+    from reportgen.desk.covidence_import import import_covidence
+
+    try:
+        export = read_covidence(raw)
+    except CovidenceError as error:
+        where = f"{file}:{error.line}" if error.line else str(file)
+        column = f" {error.column}:" if error.column else ""
+        raise UserError(f"{where}:{column} {error}") from None
+    return import_covidence(export, file, map_file)
 
 
 def write_import(imported: Imported, out: Path) -> list[Path]:

@@ -1,0 +1,58 @@
+"""What ``reportgen import`` makes, whatever the export: the files (path -> text), the notes to
+print, and the helpers every importer shares (ids, data CSVs, the commented config)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportgen.desk.commented import commented_yaml
+from reportgen.desk.init import SCHEMA_NAME
+from reportgen.desk.schema import config_schema
+
+# The data CSV columns of each outcome type (reportgen's own names, arms flattened).
+BINARY_FIELDS = ("intervention_events", "intervention_total", "control_events", "control_total")
+CONTINUOUS_FIELDS = (
+    "intervention_mean",
+    "intervention_sd",
+    "intervention_n",
+    "control_mean",
+    "control_sd",
+    "control_n",
+)
+FIELDS = {"binary": BINARY_FIELDS, "continuous": CONTINUOUS_FIELDS}
+
+
+@dataclass
+class Imported:
+    """What an import wrote (path -> text) and the choices and omissions to report."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def slug(text: str, fallback: str) -> str:
+    """Lower-case letters, digits and single hyphens (a report or outcome id), at most 60."""
+    made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+    return made or fallback
+
+
+def data_csv(rows: list[dict[str, Any]]) -> str:
+    """Rows (``study`` first) as a data CSV."""
+    buffer = io.StringIO()
+    names = ["study", *(name for name in rows[0] if name != "study")]
+    writer = csv.DictWriter(buffer, names, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def config_text(document: dict[str, Any], made_by: str, notes: list[str]) -> str:
+    """The config ``document`` commented from the schema, with the import's notes on top."""
+    header = [f"# yaml-language-server: $schema={SCHEMA_NAME}"]
+    header.append(f"# Imported by {made_by}. Check:")
+    header += [f"#   - {note}" for note in notes] or ["#   - nothing to check"]
+    return "\n".join(header) + "\n\n" + commented_yaml(document, config_schema())
