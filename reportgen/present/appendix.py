@@ -30,6 +30,7 @@ from reportgen.present.format import (
     plural,
     significant,
 )
+from reportgen.present.large_print import large_print
 from reportgen.present.phrases import certainty_word, reasons_text
 from reportgen.present.rates import outcome_methods
 from reportgen.present.study_columns import study_columns
@@ -210,6 +211,7 @@ def outcome_appendix(
     ]
     certainty, suggestion = _certainty_texts(finding)
     labels = {s.id: s.label for s in result.studies}
+    leave_one_out = _sub_rows(result.leave_one_out, measure, labels)
     return {
         "id": outcome.id,
         "label": outcome.label,
@@ -230,7 +232,8 @@ def outcome_appendix(
         "stats": _stats_rows(result, unit),
         "notes": list(result.notes),
         "subgroups": _subgroups(result),
-        "leave_one_out": _sub_rows(result.leave_one_out, measure, labels),
+        "leave_one_out": leave_one_out,
+        "large_print": large_print(result, figures, leave_one_out),
         "sensitivity": _sub_rows(result.sensitivity, measure),
         "small_study": _small_study(result, figures, unit),
         "meta_regression": regression_sections(result, figures),

@@ -199,10 +199,17 @@ def prepare(
     if figures:
         with timer.stage("figures"):
             from reportgen.present.figures.forest import draw_figures
+            from reportgen.present.figures.overview import draw_overviews
             from reportgen.present.risk_of_bias import draw_risk_of_bias, forest_marks
 
             drawn, print_parts = draw_figures(results, forest_marks(config))
             drawn |= draw_risk_of_bias(config, findings)
+            drawn |= draw_overviews(results)
+            print_parts = {
+                outcome_id: svgs
+                for outcome_id, svgs in print_parts.items()
+                if f"{outcome_id}-overview" not in drawn
+            }
     with timer.stage("html"):
         view = build_view(
             loaded,

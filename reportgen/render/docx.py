@@ -36,7 +36,10 @@ CONTAINERS = {"body", "main", "header", "footer", "section", "div", "aside", "ar
 SKIPPED = {"head", "style", "script", "template", "noscript"}
 INLINE = {"a", "abbr", "b", "br", "code", "em", "i", "small", "span", "strong", "sub", "sup"}
 LANDSCAPE = {"brief"}  # the summary-of-findings table has eight columns, as GRADEpro prints it
-SCREEN_ONLY = {"skip-link"}  # keyboard navigation of the web page, as in the PDF left out
+# Left out of Word as of the PDF: the web page's keyboard navigation, and what a very large
+# outcome shows only on screen (its whole labelled plot and every leave-one-out row:
+# present/large_print.py); Word, like the PDF, shows the overview and the compact table.
+SCREEN_ONLY = {"skip-link", "screen-only", "forest-whole-large"}
 PRINT_ONLY = "forest-part"  # the print cuts of a tall forest plot: Word shows the whole plot
 TABLE_STYLE = "Table Grid"
 TABLE_FONT_PT = 8.5
@@ -255,7 +258,11 @@ class _Writer:
         for child in element:
             if child.tag == "br":
                 _new_line(paragraph)
-            elif isinstance(child.tag, str) and child.tag not in SKIPPED:
+            elif (
+                isinstance(child.tag, str)
+                and child.tag not in SKIPPED
+                and not _classes(child) & SCREEN_ONLY
+            ):
                 self.inline(paragraph, child, language, style)
             self.run(paragraph, child.tail, language, style, first=False)
 
@@ -312,7 +319,7 @@ class _Writer:
 
     def figure(self, element: Any, language: str) -> None:
         for image in element.iter("img"):
-            if PRINT_ONLY not in _classes(image):
+            if not _classes(image) & {PRINT_ONLY, *SCREEN_ONLY}:
                 self.image(image)
         caption = element.find("figcaption")
         if caption is not None:

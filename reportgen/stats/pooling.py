@@ -259,15 +259,12 @@ def pool(
     variance, df, crit = _variance_and_critical_value(y, w, estimate, 1 / sw, test, buffers, level)
     se = float(np.sqrt(variance))
     statistic = estimate / se if se > 0 else float(np.copysign(np.inf, estimate))
-    if df is None:
-        p_value = float(2 * ndtr(-abs(statistic)))
-    else:
-        p_value = float(2 * stdtr(df, -abs(statistic)))
+    p_value = float(2 * (ndtr(-abs(statistic)) if df is None else stdtr(df, -abs(statistic))))
 
     typical_variance = q_df / trace_p0
     i2, h2 = _i2_h2(method, q, q_df, tau2, typical_variance)
     pi_half = crit * np.sqrt(variance + tau2)
-    weights = percent_weights(w)  # before fit_statistics, which reuses the buffer w lives in
+    weights = percent_weights(w)  # before fit_statistics, which reuses the buffer w is in
     fit = fit_statistics(y, v, float(tau2), method, buffers)
     return PoolResult(
         k=k,
