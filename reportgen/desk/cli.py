@@ -66,6 +66,11 @@ def add_commands(
         metavar="LIST",
         help="formats to build (default: html,json)",
     )
+    _add_import(commands)
+
+
+def _add_import(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``reportgen import FORMAT FILE...``."""
     imports = commands.add_parser(
         "import",
         help="make configs and data CSVs from a RevMan, RevMan Web or Covidence export",

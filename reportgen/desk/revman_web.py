@@ -168,7 +168,7 @@ def _read(raw: bytes, name: str) -> tuple[list[str], list[Row]]:
             raise RevManWebError(message, name, start)
         row = {column: "" for column in header}
         row.update(zip(header, (cell.strip() for cell in cells), strict=False))
-        if not row["Study"]:
+        if "Study" in row and not row["Study"]:
             raise RevManWebError("empty (every row names its study)", name, start, "Study")
         rows.append(Row(name, start, row))
 

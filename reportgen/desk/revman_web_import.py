@@ -23,7 +23,6 @@ their RoB 1 domains have no tool in reportgen's ``risk_of_bias`` (RoB 2, ROBINS-
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import Counter
 from typing import Any
@@ -31,8 +30,8 @@ from typing import Any
 from reportgen.desk.covidence_import import YEAR
 from reportgen.desk.imported import Imported, cell_number, config_text, data_csv, slug
 from reportgen.desk.revman_web import Row, StudyData
+from reportgen.desk.revman_web_contrast import RATIOS, contrast_outcome, measure_of
 from reportgen.errors import UserError
-from reportgen.stats.measures import OUTCOME_TYPES
 
 CONTROL_WORDS = (
     "placebo",
@@ -47,24 +46,10 @@ CONTROL_WORDS = (
     "waitlist",
 )
 DATA_TYPES = {"dichotomous": "binary", "continuous": "continuous"}
-MEASURES = {
-    "odds ratio": "OR",
-    "risk ratio": "RR",
-    "risk difference": "RD",
-    "mean difference": "MD",
-    "standardized mean difference": "SMD",
-    "standardised mean difference": "SMD",
-    "std. mean difference": "SMD",
-    "hazard ratio": "HR",
-    "rate ratio": "IRR",
-}
-# The Study results columns of an arm, by reportgen's data column (after "intervention_" or
-# "control_").
 ARM_COLUMNS = {
     "binary": {"events": "Cases", "total": "Sample size"},
     "continuous": {"mean": "Mean", "sd": "SD", "n": "Sample size"},
 }
-RATIOS = ("OR", "RR", "HR", "IRR")
 
 
 def import_study_data(data: StudyData) -> Imported:
@@ -144,7 +129,7 @@ def _config(
         made = (
             _arm_level(where, arms, intervention, pair, notes, problems)
             if arms
-            else _contrast_level(where, contrasts, intervention, pair, notes, problems)
+            else contrast_outcome(where, contrasts, intervention, pair, notes, problems)
         )
         if made is not None and not problems:
             entries.append(_entry(name, made, studies, config_id, imported, notes))
@@ -234,7 +219,7 @@ def _arm_level(where, rows, arm_of, pair, notes, problems) -> dict[str, Any] | N
         if values:
             problems += _consistent(values, kind, (exp, ctl))
             out.append(values)
-    measure = _measure(rows, kind, notes, where)
+    measure = measure_of(rows, kind, notes, where)
     return {"type": kind, "measure": measure, "rows": out} if out and measure else None
 
 
@@ -251,93 +236,6 @@ def _consistent(values: dict[str, Any], kind: str, rows: tuple[Row, Row]) -> lis
                 f"{row.file}:{row.line}: Cases: {events} cases, more than the {size} people"
             )
     return messages
-
-
-def _measure(rows: list[Row], kind: str, notes: list[str], where: str) -> str | None:
-    named = {r.get("Effect measure") for r in rows} - {""}
-    if len(named) > 1:
-        notes.append(f"{where}: not imported: several effect measures {sorted(named)}")
-        return None
-    if named:
-        text = named.pop()
-        code = MEASURES.get(text.lower(), text.upper())
-        if code in OUTCOME_TYPES[kind].measures:
-            return code
-        notes.append(
-            f"{where}: not imported: effect measure '{text}' is not one of "
-            f"{', '.join(OUTCOME_TYPES[kind].measures)} for {kind} data"
-        )
-        return None
-    code = "RR" if kind == "binary" else "MD"
-    notes.append(f"{where}: check measure {code} (the study data do not name one)")
-    return code
-
-
-def _contrast_level(where, rows, arm_of, pair, notes, problems) -> dict[str, Any] | None:
-    measure = _measure(rows, "generic", notes, where) if rows else None
-    if measure is None:
-        return None
-    reversed_rows = [r for r in rows if arm_of.get((r.get("Study"), r.get("Arm"))) == pair[1]]
-    for row in reversed_rows:
-        notes.append(
-            f"{where}: study '{row.get('Study')}' (line {row.line}) not imported: "
-            f"its contrast is {pair[1]} versus {pair[0]}"
-        )
-    picked: dict[str, Row] = {}
-    for row in rows:
-        study = row.get("Study")
-        if (
-            arm_of.get((study, row.get("Arm"))),
-            arm_of.get((study, row.get("Reference arm"))),
-        ) == pair:
-            picked.setdefault(study, row)
-    out, levels = [], set()
-    for study, row in picked.items():
-        made = _generic_row(row, measure, problems)
-        if made is not None:
-            out.append({"study": study, **made[0]})
-            levels.add(made[1])
-    if len(levels) > 1:
-        problems.append(f"{where}: CI level differs between studies ({sorted(levels)})")
-    if not out:
-        return None
-    return {"type": "generic", "measure": measure, "rows": out, "level": levels.pop()}
-
-
-def _generic_row(row: Row, measure: str, problems: list[str]) -> tuple[dict, float] | None:
-    """(estimate, se or CI) of a contrast row and its CI level, or None (problem recorded)."""
-    ratio = measure in RATIOS
-    if ratio and row.get("Exp mean"):
-        columns, log = ("Exp mean", "SE", "Exp CI start", "Exp CI end"), False
-    else:
-        columns, log = ("Mean", "SE", "CI start", "CI end"), ratio
-    numbers: dict[str, float | None] = {}
-    for column in (*columns, "CI level"):
-        text = row.get(column)
-        try:
-            numbers[column] = float(text) if text else None
-        except ValueError:
-            numbers[column] = None
-            problems.append(f"{row.file}:{row.line}: {column}: expected a number, got {text!r}")
-    estimate, se, low, high = (numbers[c] for c in columns)
-    if estimate is None or (se is None and (low is None or high is None)):
-        problems.append(
-            f"{row.file}:{row.line}: {columns[0]}: a contrast needs an estimate "
-            f"with SE or CI start and CI end"
-        )
-        return None
-    if log:
-        estimate, low, high = (None if v is None else math.exp(v) for v in (estimate, low, high))
-    made = {"estimate": estimate, "se": se, "ci_lower": low, "ci_upper": high}
-    if se is not None:
-        made.update(ci_lower=None, ci_upper=None)
-    return {k: ("" if v is None else _text(v)) for k, v in made.items()}, numbers[
-        "CI level"
-    ] or 95.0
-
-
-def _text(value: float) -> str:
-    return repr(round(value, 12)).removesuffix(".0") if math.isfinite(value) else "nan"
 
 
 def _entry(name, made, studies, config_id, imported, notes) -> dict[str, Any]:
