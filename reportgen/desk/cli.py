@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 EXIT_OK = 0
+FORMATS = ("revman", "revman-web", "covidence")  # of reportgen import; desk.importer reads them
 
 
 def add_commands(
@@ -65,22 +66,35 @@ def add_commands(
         metavar="LIST",
         help="formats to build (default: html,json)",
     )
+    _add_import(commands)
+
+
+def _add_import(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``reportgen import FORMAT FILE...``."""
     imports = commands.add_parser(
         "import",
-        help="make a config and data CSVs from a RevMan or Covidence export",
+        help="make configs and data CSVs from a RevMan, RevMan Web or Covidence export",
         description="Turn a RevMan 'Data and analyses' CSV export (FORMAT revman) into one "
-        "config per comparison, or a Covidence extraction CSV export (FORMAT covidence) into "
-        "one config, with the data in data/*.csv, written into --out DIR. A Covidence export's "
-        "columns are named by the review's template: without --map, covidence-map.yaml is "
-        "written listing them, with the outcomes recognised by their names (Intervention "
-        "events, Control total, ...); fill it in and import again with --map. Columns, studies "
-        "and outcomes that cannot be imported, and every value to check, are printed and "
-        "listed at the top of each config. Existing files are never overwritten.",
+        "config per comparison; RevMan Web's study data CSVs (FORMAT revman-web: Study "
+        "information, Study arms, Study results, Risk of bias, as RevMan Web and Covidence's "
+        "Extraction 1 'Export to RevMan Web' write them; give the files or their folder) into one "
+        "config per intervention compared with the comparator; or a Covidence extraction CSV "
+        "export (FORMAT covidence) into one config, with the data in data/*.csv, written into "
+        "--out DIR. A Covidence export's columns are named by the review's template: without "
+        "--map, covidence-map.yaml is written listing them, with the outcomes recognised by "
+        "their names (Intervention events, Control total, ...); fill it in and import again with "
+        "--map. Columns, studies and outcomes that cannot be imported, and every value to "
+        "check, are printed and listed at the top of each config. Existing files are never "
+        "overwritten.",
     )
+    imports.add_argument("format", choices=FORMATS, metavar="FORMAT", help=", ".join(FORMATS))
     imports.add_argument(
-        "format", choices=("revman", "covidence"), metavar="FORMAT", help="revman or covidence"
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="the exported CSV file (revman-web: the CSV files, or the folder holding them)",
     )
-    imports.add_argument("file", type=Path, metavar="FILE", help="the exported CSV file")
     imports.add_argument("--out", type=Path, default=Path(), metavar="DIR", help="default: .")
     imports.add_argument(
         "--map",
@@ -118,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "import":
         from reportgen.desk.importer import import_export, write_import
 
-        imported = import_export(args.format, args.file, args.map)
+        imported = import_export(args.format, args.files, args.map)
         for path in write_import(imported, args.out):
             print(f"{path}: written")
         for note in imported.notes:

@@ -15,7 +15,6 @@ that has other numbers for the study is an error located as ``file:line: column:
 
 from __future__ import annotations
 
-import math
 import re
 import statistics
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 from reportgen.desk.covidence import LEADING, CovidenceExport, CovidenceStudy, extraction
 from reportgen.desk.covidence_map import MAP_NAME, ExportMap, OutcomeMap, read_map, recognise
 from reportgen.desk.covidence_map import skeleton as map_skeleton
-from reportgen.desk.imported import Imported, config_text, data_csv, slug
+from reportgen.desk.imported import Imported, cell_number, config_text, data_csv, slug
 from reportgen.errors import UserError
 
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)[a-z]?\b")
@@ -152,7 +151,7 @@ def _outcome(
         numbers = {}
         for key, text in values.items():
             column = outcome.columns[key]
-            number, message = _number(text, key, outcome.type)
+            number, message = cell_number(text, key, outcome.type)
             if message:
                 problems.append(f"{source}:{row.line}: {column}: {message}")
             numbers[key] = number
@@ -194,24 +193,6 @@ def _outcome(
     entry["data"] = file
     entry["rows"] = rows  # taken off by the caller, which lists only the studies with data
     return entry
-
-
-def _number(text: str, key: str, kind: str) -> tuple[str, str]:
-    """The cell as the data CSV writes it, or an error message."""
-    if not text:
-        return "", "empty, while the outcome's other columns for this study are filled in"
-    whole = kind == "binary" or key.endswith("_n")
-    try:
-        value = float(text)
-    except ValueError:
-        return "", f"expected a {'whole ' if whole else ''}number, got {text!r}"
-    if not math.isfinite(value):
-        return "", f"expected a finite number, got {text!r}"
-    if whole and (value != int(value) or value < 0):
-        return "", f"expected a whole number (0 or more), got {text!r}"
-    if key.endswith("_sd") and value <= 0:
-        return "", f"expected a standard deviation above 0, got {text!r}"
-    return (str(int(value)) if whole else text), ""
 
 
 def _consistent(numbers: dict[str, str], outcome: OutcomeMap) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,3 +57,22 @@ def config_text(document: dict[str, Any], made_by: str, notes: list[str]) -> str
     header.append(f"# Imported by {made_by}. Check:")
     header += [f"#   - {note}" for note in notes] or ["#   - nothing to check"]
     return "\n".join(header) + "\n\n" + commented_yaml(document, config_schema())
+
+
+def cell_number(text: str, key: str, kind: str) -> tuple[str, str]:
+    """A cell of an export as the data CSV writes it (counts and sizes whole), or the message
+    saying what is wrong with it; ``key`` is the data column (``..._n`` is a size)."""
+    if not text:
+        return "", "empty, while the outcome's other columns for this study are filled in"
+    whole = kind == "binary" or key.endswith("_n")
+    try:
+        value = float(text)
+    except ValueError:
+        return "", f"expected a {'whole ' if whole else ''}number, got {text!r}"
+    if not math.isfinite(value):
+        return "", f"expected a finite number, got {text!r}"
+    if whole and (value != int(value) or value < 0):
+        return "", f"expected a whole number (0 or more), got {text!r}"
+    if key.endswith("_sd") and value <= 0:
+        return "", f"expected a standard deviation above 0, got {text!r}"
+    return (str(int(value)) if whole else text), ""

@@ -17,6 +17,9 @@ it does record, and every such choice is listed at the top of the config and pri
 Columns the importer does not know and outcomes it cannot import (other data types, rows
 without data) are reported, never silently dropped. Nothing is overwritten.
 
+``revman-web``: RevMan Web's study data CSVs (study information, arms, results, risk of bias;
+layout: ``desk.revman_web``), one config per intervention compared (``desk.revman_web_import``).
+
 ``covidence``: a Covidence extraction CSV export (layout: ``desk.covidence``), whose columns are
 named by the review's own template; ``--map`` names which column holds which number (the map is
 ``desk.covidence_map``, the config ``desk.covidence_import``: one config for the export).
@@ -41,7 +44,7 @@ from reportgen.desk.schema import schema_text
 from reportgen.errors import UserError
 from reportgen.stats.measures import OUTCOME_TYPES
 
-FORMATS = ("revman", "covidence")
+FORMATS = ("revman", "revman-web", "covidence")
 # RevMan's long names of its effect measures; its abbreviations are the registry's own codes.
 MEASURE_NAMES = {
     "ODDS RATIO": "OR",
@@ -208,13 +211,20 @@ def _config(comparison: RevManComparison, source: str, imported: Imported) -> No
     imported.files[f"{config_id}.yaml"] = config_text(document, made_by, mine.notes)
 
 
-def import_export(kind: str, file: Path, map_file: Path | None = None) -> Imported:
-    """The files an import of ``file`` (a ``kind`` export) makes, and its notes; ``map_file``
-    says which column of a Covidence export holds what (``desk.covidence_map``)."""
+def import_export(kind: str, files: Path | list[Path], map_file: Path | None = None) -> Imported:
+    """The files an import of ``files`` (a ``kind`` export: one file, or for revman-web the
+    CSVs or their folder) makes, and its notes; ``map_file`` says which column of a Covidence
+    export holds what (``desk.covidence_map``)."""
     if kind not in FORMATS:
         raise UserError(f"reportgen import: unknown format {kind!r}; choose from {FORMATS}")
     if map_file is not None and kind != "covidence":
         raise UserError("reportgen import: --map is for covidence exports only")
+    paths = files if isinstance(files, list) else [files]
+    if kind == "revman-web":
+        return _revman_web(paths)
+    if len(paths) != 1:
+        raise UserError(f"reportgen import {kind}: give one exported CSV file")
+    file = paths[0]
     try:
         raw = file.read_bytes()
     except OSError as error:
@@ -245,6 +255,17 @@ def _covidence(raw: bytes, file: Path, map_file: Path | None) -> Imported:
         column = f" {error.column}:" if error.column else ""
         raise UserError(f"{where}:{column} {error}") from None
     return import_covidence(export, file, map_file)
+
+
+def _revman_web(paths: list[Path]) -> Imported:
+    from reportgen.desk.revman_web import RevManWebError, read_study_data
+    from reportgen.desk.revman_web_import import import_study_data
+
+    try:
+        data = read_study_data(paths)
+    except RevManWebError as error:
+        raise UserError(error.located()) from None
+    return import_study_data(data)
 
 
 def write_import(imported: Imported, out: Path) -> list[Path]:
