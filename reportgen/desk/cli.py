@@ -19,7 +19,7 @@ def add_commands(
 ) -> None:
     """Add the desk's subcommands to the ``reportgen`` parser's subcommands; ``formats``
     parses a ``--format`` list as ``build`` does."""
-    from reportgen.desk.init import KIND_HELP, KINDS
+    from reportgen.desk.kinds import KIND_HELP, KINDS
 
     schema = commands.add_parser(
         "schema",

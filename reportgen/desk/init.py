@@ -18,23 +18,14 @@ from pathlib import Path
 import yaml
 
 from reportgen.desk.commented import commented_yaml
+from reportgen.desk.kinds import KIND_HELP, KINDS, SKELETONS
 from reportgen.desk.schema import config_schema, schema_text
 from reportgen.errors import UserError
-from reportgen.paths import data_dir
 
 CONFIG_NAME = "review.yaml"
 SCHEMA_NAME = "reportgen.schema.json"
-SKELETONS = data_dir() / "init"
 # Files of a skeleton copied as they are: data templates and the example reference file.
 TEMPLATE_SUFFIXES = (".csv", ".bib")
-# What each kind holds, for --help (the folders of data/init/ are the kinds).
-KIND_HELP = {
-    "single-arm": "single-arm proportions (events out of a total, one group per study)",
-    "binary": "two-arm counts (events and totals in a treatment and a control group)",
-    "continuous": "two-arm means (mean, SD and size of each group)",
-    "time-to-event": "hazard ratios with their 95% CIs, as papers report them",
-}
-KINDS = tuple(sorted(path.name for path in SKELETONS.iterdir() if path.is_dir()))
 
 
 def _header(kind: str) -> str:
