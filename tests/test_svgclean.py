@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from reportgen.config.schema import ReportConfig
+from test_forest_svg import two_arm
+
 from reportgen.present.figures.funnel import funnel_plot_svg
 from reportgen.present.figures.svgclean import lean_svg
 from reportgen.stats.analysis import analyse
@@ -61,33 +62,8 @@ def test_lean_svg_drops_only_what_draws_nothing():
     assert _drawn(lean) == _drawn(RAW)
 
 
-def _two_arm_config(k: int) -> ReportConfig:
-    rows = [
-        {
-            "study": f"s{i}",
-            "intervention": {"events": 5 + i, "total": 60 + 7 * i},
-            "control": {"events": 9 + 2 * i, "total": 70 + 5 * i},
-        }
-        for i in range(k)
-    ]
-    outcome = {
-        "id": "death",
-        "label": "Death",
-        "plain_label": "died",
-        "role": "harm",
-        "type": "binary",
-        "measure": "RR",
-        "data": rows,
-    }
-    studies = [{"id": f"s{i}", "label": f"Study {i} & co <{i}>"} for i in range(k)]
-    report = {"id": "lean", "title": "Lean SVG"}
-    return ReportConfig.model_validate(
-        {"report": report, "studies": studies, "outcomes": [outcome]}
-    )
-
-
 def test_funnel_plot_is_lean_and_keeps_its_text():
-    result = analyse(_two_arm_config(12)).outcomes[0]  # ten studies or more: a funnel plot
+    result = analyse(two_arm([f"Study {i}" for i in range(12)])).outcomes[0]  # a funnel: k >= 10
     svg = funnel_plot_svg(result)
     assert not re.search(r'<g id="[^"]*">', svg)  # no group that only names itself
     assert "rotate(-0" not in svg and "<metadata" not in svg
