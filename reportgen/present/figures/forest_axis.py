@@ -1,5 +1,6 @@
 """The x axis of a forest plot and its reference lines: the axis line with ticks and tick
-labels (``x_axis`` chooses them: log ticks for ratios, percents for proportions), the axis
+labels (``x_axis`` chooses them: log ticks for ratios, percents for proportions; those whose
+labels would run into a neighbour's are left out, never the value of no effect), the axis
 title, the "favours" words either side of the line of no effect, and the two vertical lines
 (dashed at the overall estimate, solid at no effect) from the top study to the axis.
 """
@@ -8,9 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportgen.present.figures.forest_geometry import FAVOURS, RULES_TOP, TICK, TICK_LABEL, Frame
+from reportgen.present.figures.forest_geometry import (
+    FAVOURS,
+    FONT_SIZE,
+    RULES_TOP,
+    TICK,
+    TICK_LABEL,
+    Frame,
+)
 from reportgen.present.figures.style import GRID_COLOUR, INK
 from reportgen.present.figures.svgwriter import num, path, text
+from reportgen.present.figures.textwidth import text_width
 from reportgen.present.format import MEASURES, RATE_PER
 
 if TYPE_CHECKING:
@@ -18,6 +27,7 @@ if TYPE_CHECKING:
     from reportgen.present.figures.forest_table import ForestTable
     from reportgen.stats.analysis import OutcomeResult
 
+TICK_GAP = 3.0  # points at least between two tick labels
 FAVOURS_SIZE = 6.5
 FAVOURS_OFFSET = 4.0  # points from the line of no effect
 
@@ -58,20 +68,18 @@ def draw_axis(
 ) -> tuple[list[str], list[str]]:
     """The axis line, ticks and their labels, the title and the favours words: (shapes,
     texts). No y axis and no box."""
-    _low, _high, ticks, tick_labels, log_axis = words.axis
+    _low, _high, all_ticks, all_labels, log_axis = words.axis
+    null = MEASURES[result.outcome.measure].null
+    ticks = _apart(frame, list(zip(all_ticks, all_labels, strict=True)), null)
     y = frame.axis_y
     marks = [f"M{num(frame.plot_left)} {num(y)}H{num(frame.plot_right)}"]
-    marks += [f"M{num(frame.x(t))} {num(y)}v{num(TICK)}" for t in ticks]
+    marks += [f"M{num(frame.x(t))} {num(y)}v{num(TICK)}" for t, _label in ticks]
     shapes = [path(marks, stroke=INK, stroke_width=0.8)]
-    texts = [
-        text(frame.x(t), y + TICK_LABEL, label, text_anchor="middle")
-        for t, label in zip(ticks, tick_labels, strict=True)
-    ]
+    texts = [text(frame.x(t), y + TICK_LABEL, label, text_anchor="middle") for t, label in ticks]
     middle = (frame.plot_left + frame.plot_right) / 2
     texts.append(
         text(middle, frame.axis_title_y, axis_title(result, log_axis), text_anchor="middle")
     )
-    null = MEASURES[result.outcome.measure].null
     if words.favours is not None and null is not None:
         # Below the tick labels, either side of the line of no effect, on two lines each.
         x = frame.x(null)
@@ -88,3 +96,21 @@ def draw_axis(
                     )
                 )
     return shapes, texts
+
+
+def _apart(
+    frame: Frame, ticks: list[tuple[float, str]], null: float | None
+) -> list[tuple[float, str]]:
+    """The ticks whose labels do not run into each other on this axis (by their estimated
+    widths), the value of no effect first, then the others in order; left to right. A wide
+    span of ratios (0.01 to 10) in the narrow plot puts 0.5, 1 and 2 close together."""
+    first = [tick for tick in ticks if tick[0] == null]
+    kept: list[tuple[float, float]] = []  # label extents
+    chosen = []
+    for value, label in first + [tick for tick in ticks if tick[0] != null]:
+        half = text_width(label, FONT_SIZE) / 2 + TICK_GAP / 2
+        centre = frame.x(value)
+        if all(centre + half <= low or centre - half >= high for low, high in kept):
+            kept.append((centre - half, centre + half))
+            chosen.append((value, label))
+    return sorted(chosen)
