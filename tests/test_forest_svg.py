@@ -105,6 +105,20 @@ def test_hostile_subgroup_names_and_titles_are_escaped():
     assert "region: G0" in texts(svg)
 
 
+def test_a_long_outcome_label_on_the_axis_stays_inside_the_figure():
+    from test_figures import config
+
+    base = config()
+    outcome = base.outcomes[0].model_copy(update={"label": "Rate <&> " * 60})
+    result = analyse(base.model_copy(update={"outcomes": [outcome]})).outcomes[0]
+    root = ET.fromstring(forest_plot_svg(result))
+    width = float(root.get("viewBox").split()[2])
+    title = next(t for t in root.iter(f"{NS}text") if (t.text or "").startswith("Rate <&>"))
+    half = text_width(title.text, 8.5) / 2
+    assert title.text.endswith("\u2026") and float(title.get("x")) - half >= 0
+    assert float(title.get("x")) + half <= width
+
+
 def test_writer_escapes_and_formats_numbers_one_way():
     assert xml_text("a<b>&\"'\x00") == "a&lt;b&gt;&amp;&quot;&#39;\ufffd"
     assert [num(v) for v in (1.0, -0.0001, 2.345, 100.0, 12.5)] == ["1", "0", "2.35", "100", "12.5"]

@@ -1,8 +1,9 @@
 """The x axis of a forest plot and its reference lines: the axis line with ticks and tick
 labels (``x_axis`` chooses them: log ticks for ratios, percents for proportions; those whose
 labels would run into a neighbour's are left out, never the value of no effect), the axis
-title, the "favours" words either side of the line of no effect, and the two vertical lines
-(dashed at the overall estimate, solid at no effect) from the top study to the axis.
+title (an outcome's label in it is shortened to stay inside the figure), the "favours" words
+either side of the line of no effect, and the two vertical lines (dashed at the overall
+estimate, solid at no effect) from the top study to the axis.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from reportgen.present.figures.forest_geometry import (
     FAVOURS,
     FONT_SIZE,
     RULES_TOP,
+    SIDE,
     TICK,
     TICK_LABEL,
     Frame,
 )
 from reportgen.present.figures.style import GRID_COLOUR, INK
 from reportgen.present.figures.svgwriter import num, path, text
-from reportgen.present.figures.textwidth import text_width
+from reportgen.present.figures.textwidth import shorten, text_width
 from reportgen.present.format import MEASURES, RATE_PER
 
 if TYPE_CHECKING:
@@ -77,9 +79,9 @@ def draw_axis(
     shapes = [path(marks, stroke=INK, stroke_width=0.8)]
     texts = [text(frame.x(t), y + TICK_LABEL, label, text_anchor="middle") for t, label in ticks]
     middle = (frame.plot_left + frame.plot_right) / 2
-    texts.append(
-        text(middle, frame.axis_title_y, axis_title(result, log_axis), text_anchor="middle")
-    )
+    room = 2 * min(middle - SIDE, frame.width - SIDE - middle)  # centred, inside the figure
+    title = shorten(axis_title(result, log_axis), room, FONT_SIZE)
+    texts.append(text(middle, frame.axis_title_y, title, text_anchor="middle"))
     if words.favours is not None and null is not None:
         # Below the tick labels, either side of the line of no effect, on two lines each.
         x = frame.x(null)
