@@ -40,6 +40,8 @@ FAVOURS_ROOM = 14.0
 HETEROGENEITY = 13.0  # below the axis title
 BOTTOM = 8.0  # below the heterogeneity line
 RULES_TOP = 0.5  # the reference lines start this many rows above the top study
+ROWS_ABOVE = 1.0  # rows from the top study to the top of the row area (the titles at 0.9)
+ROWS_BELOW = 0.7  # rows from the lowest row drawn to the axis line
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,6 @@ class Frame:
         return not self.low <= value <= self.high
 
     @property
-    def rules_bottom(self) -> float:
-        return self.axis_y
-
-    @property
     def axis_title_y(self) -> float:
         return self.axis_y + AXIS_TITLE + (FAVOURS_ROOM if self.favours else 0.0)
 
@@ -144,9 +142,8 @@ def make_frame(
     interval_right = max(
         plot_right + space + right_width, weight_left + columns.weight + GAP + columns.interval
     )
-    top_row = layout.top + 1.0
-    frame_height = TOP + (top_row - (layout.bottom - 0.7)) * ROW
-    axis_y = frame_height
+    top_row = layout.top + ROWS_ABOVE
+    axis_y = TOP + (top_row - (layout.bottom - ROWS_BELOW)) * ROW
     height = axis_y + AXIS_TITLE + (FAVOURS_ROOM if favours else 0.0) + HETEROGENEITY + BOTTOM
     width = interval_right + SIDE + rob_width
     return Frame(
