@@ -1,12 +1,14 @@
-"""matplotlib SVG made lean for WeasyPrint: the same drawing with fewer nodes and transforms."""
+"""matplotlib SVG (funnel and bubble plots) made lean for WeasyPrint: the same drawing with fewer
+nodes and transforms."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
 
-from reportgen.config.schema import ReportConfig
-from reportgen.present.figures.forest import forest_plot_svg
+from test_forest_svg import two_arm
+
+from reportgen.present.figures.funnel import funnel_plot_svg
 from reportgen.present.figures.svgclean import lean_svg
 from reportgen.stats.analysis import analyse
 
@@ -60,36 +62,10 @@ def test_lean_svg_drops_only_what_draws_nothing():
     assert _drawn(lean) == _drawn(RAW)
 
 
-def _two_arm_config(k: int) -> ReportConfig:
-    rows = [
-        {
-            "study": f"s{i}",
-            "intervention": {"events": 5 + i, "total": 60 + 7 * i},
-            "control": {"events": 9 + 2 * i, "total": 70 + 5 * i},
-        }
-        for i in range(k)
-    ]
-    outcome = {
-        "id": "death",
-        "label": "Death",
-        "plain_label": "died",
-        "role": "harm",
-        "type": "binary",
-        "measure": "RR",
-        "data": rows,
-    }
-    studies = [{"id": f"s{i}", "label": f"Study {i} & co <{i}>"} for i in range(k)]
-    report = {"id": "lean", "title": "Lean SVG"}
-    return ReportConfig.model_validate(
-        {"report": report, "studies": studies, "outcomes": [outcome]}
-    )
-
-
-def test_forest_plot_keeps_every_text_and_shape():
-    result = analyse(_two_arm_config(12)).outcomes[0]  # "favours" labels: multi-line text
-    svg = forest_plot_svg(result)
+def test_funnel_plot_is_lean_and_keeps_its_text():
+    result = analyse(two_arm([f"Study {i}" for i in range(12)])).outcomes[0]  # a funnel: k >= 10
+    svg = funnel_plot_svg(result)
     assert not re.search(r'<g id="[^"]*">', svg)  # no group that only names itself
     assert "rotate(-0" not in svg and "<metadata" not in svg
     texts = [t.text for t in ET.fromstring(svg).iter(f"{NS}text")]
-    assert {s.label for s in result.studies} <= set(texts)
-    assert {"\u2190 Lower with", "intervention", "Higher with \u2192"} <= set(texts)
+    assert "Risk ratio (log scale)" in texts

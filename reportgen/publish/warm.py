@@ -2,7 +2,10 @@
 
 What every build needs once per process is done here, once, before the fork: the imports
 (reportgen's stages, numpy, scipy, pydantic, Jinja, matplotlib and, for PDFs, WeasyPrint), the
-compiled Jinja templates, the phrase tables, matplotlib's font cache and SVG backend. Forked
+compiled Jinja templates, the phrase tables, the forest plots' text widths, matplotlib's font
+cache and SVG backend. (Forest plots are written without matplotlib; the funnel and bubble plots
+still draw with it, and in a batch many reports have the ten studies a funnel plot needs, so the
+parent loads it once rather than every worker that meets one.) Forked
 workers then start ready instead of each paying for it (in CPU, and again after every
 recycling), and share those pages with the parent copy-on-write (``executors.LocalExecutor``
 freezes the collector over them meanwhile, so that it does not touch, and so copy, them in every
@@ -34,8 +37,7 @@ BUILD_MODULES = (
     "scipy.optimize",  # GLMMs (0.15 s): once here rather than in every worker that meets one
 )
 FIGURE_MODULES = (
-    "matplotlib.figure",
-    "matplotlib.collections",
+    "matplotlib.figure",  # funnel and bubble plots
     "matplotlib.backends.backend_svg",
 )
 
@@ -58,11 +60,15 @@ def warm(formats: tuple[str, ...]) -> None:
         for name in templates.list_templates(extensions=("j2",)):
             templates.get_template(name)
     if figures:
+        from reportgen.present.figures.textwidth import text_width
+
+        text_width("0.95 [0.80, 1.10]", 8.5)  # reads the advance table
         _draw_text()
 
 
 def _draw_text() -> None:
-    """Draw a line of text to SVG in the figures' style: loads the font and its metrics."""
+    """Draw a line of text to SVG in matplotlib's figures' style: loads the font and its
+    metrics."""
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure

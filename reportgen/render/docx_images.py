@@ -10,6 +10,7 @@ fonts, so the pixels do not depend on the machine's fonts.
 from __future__ import annotations
 
 import base64
+import importlib.util
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,9 +33,14 @@ class Raster:
 
 @lru_cache(maxsize=1)
 def _font_dirs() -> tuple[str, ...]:
-    import matplotlib
-
-    return (str(Path(matplotlib.get_data_path()) / "fonts" / "ttf"),)
+    """matplotlib's font folder (``mpl-data/fonts/ttf`` beside its package, where
+    ``matplotlib.get_data_path()`` points), found without importing matplotlib: a report
+    without funnel or bubble plots never loads it."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("matplotlib is not installed: its DejaVu fonts draw the figures")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return (str(package / "mpl-data" / "fonts" / "ttf"),)
 
 
 def raster(src: str) -> Raster | None:

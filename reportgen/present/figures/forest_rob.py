@@ -11,70 +11,65 @@ from typing import TYPE_CHECKING
 from reportgen.present.figures.forest_layout import ForestLayout
 from reportgen.present.figures.risk_of_bias import MARKS
 from reportgen.present.figures.style import INK
+from reportgen.present.figures.svgwriter import circle, group, text
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
+    from reportgen.present.figures.forest_geometry import Frame
     from reportgen.stats.analysis import OutcomeResult
 
-COLUMN_INCHES = 0.25  # one judgement column
-MARGIN_INCHES = 0.12  # between the interval column and the first judgement
-MARKER_AREA = 64.0  # points^2: a circle about 9 points across
+COLUMN = 0.25 * 72  # points: one judgement column
+MARGIN = 0.12 * 72  # points between the interval column and the first judgement
+RADIUS = 4.0  # points: a circle 8 points across
+HEADER_SIZE = 7.5
+SYMBOL_SIZE = 7.0
 OVERALL_HEADER = "O"  # short, like D1 ... Dn; the caption and the appendix say what it is
 
 
 def rob_width(marks: dict[str, tuple[str, ...]]) -> float:
-    """Inches the columns need (0 without judgements)."""
+    """Points the columns need (0 without judgements)."""
     if not marks:
         return 0.0
     columns = len(next(iter(marks.values())))
-    return MARGIN_INCHES + COLUMN_INCHES * columns
+    return MARGIN + COLUMN * columns
 
 
-def draw_rob_columns(
-    figure: Figure,
-    share_y,
+def rob_columns(
+    frame: Frame,
     result: OutcomeResult,
     layout: ForestLayout,
     marks: dict[str, tuple[str, ...]],
-    box: tuple[float, float, float, float],
-    header_y: float,
-) -> None:
-    """Draw the judgement columns in ``box`` (figure fraction: left, bottom, width, height),
-    rows shared with the axes ``share_y``; ``marks``: study id -> judgement codes (D1 ... Dn,
-    overall). Studies without a judgement get an empty cell."""
+    header_row: float,
+) -> tuple[list[str], list[str]]:
+    """The judgement columns right of ``frame.rob_left``: circles (shapes) and their column
+    titles and symbols (texts); ``marks``: study id -> judgement codes (D1 ... Dn, overall).
+    Studies without a judgement get an empty cell."""
     columns = len(next(iter(marks.values())))
-    axis = figure.add_axes(box, sharey=share_y)
-    axis.set_xlim(0, columns)
-    axis.axis("off")
-    for column in range(columns):
-        header = OVERALL_HEADER if column == columns - 1 else f"D{column + 1}"
-        axis.text(
-            column + 0.5, header_y, header, weight="bold", fontsize=7.5, va="center", ha="center"
-        )
-    for index, y in zip(layout.study_index, layout.study_rows, strict=True):
+    centres = [frame.rob_left + MARGIN + COLUMN * (c + 0.5) for c in range(columns)]
+    header_y = frame.baseline(header_row, HEADER_SIZE)
+    texts = [
+        text(x, header_y, OVERALL_HEADER if c == columns - 1 else f"D{c + 1}", **_HEADER)
+        for c, x in enumerate(centres)
+    ]
+    shapes = []
+    for index, row in zip(layout.study_index, layout.study_rows, strict=True):
         judgements = marks.get(result.studies[index].id)
         if judgements is None:
             continue
-        for column, judgement in enumerate(judgements):
+        y, baseline = frame.y(row), frame.baseline(row, SYMBOL_SIZE)
+        for x, judgement in zip(centres, judgements, strict=False):
             fill, symbol, ink = MARKS[judgement]
-            axis.scatter(
-                [column + 0.5],
-                [y],
-                s=MARKER_AREA,
-                color=fill,
-                edgecolors=INK,
-                linewidths=0.5,
-                zorder=3,
-            )
-            axis.text(
-                column + 0.5,
-                y,
-                symbol,
-                color=ink,
-                fontsize=7,
-                weight="bold",
-                va="center",
-                ha="center",
-                zorder=4,
-            )
+            shapes.append(circle(x, y, RADIUS, fill=fill))
+            texts.append(text(x, baseline, symbol, fill=ink, **_SYMBOL))
+    return [group(shapes, stroke=INK, stroke_width=0.5)], texts
+
+
+_HEADER: dict[str, str | float] = {
+    "text_anchor": "middle",
+    "font_weight": "bold",
+    "font_size": HEADER_SIZE,
+}
+_SYMBOL: dict[str, str | float] = {
+    "text_anchor": "middle",
+    "font_weight": "bold",
+    "font_size": SYMBOL_SIZE,
+}

@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportgen.present.figures.style import INK
+from reportgen.present.figures.style import FONT, INK
 from reportgen.present.format import percent
 
-FONT = "DejaVu Sans, sans-serif"
 # Fill, symbol and symbol colour per judgement code (see config.rob_tools.SEVERITY).
 MARKS = {
     "low": ("#009E73", "+", "#ffffff"),

@@ -1,7 +1,9 @@
-"""What every matplotlib figure shares: colours for black-and-white printing, the rc settings that
-keep text as SVG text, and the deterministic SVG writer (fixed hash salt, no date in metadata).
+"""What every figure shares: colours for black-and-white printing and the font; for the
+matplotlib figures (funnel and bubble plots), the rc settings that keep text as SVG text and the
+deterministic SVG writer (fixed hash salt, no date in metadata).
 
-Forest and funnel plots both import from here, so neither imports the other for its style.
+Forest, funnel and bubble plots all import from here, so none imports another for its style.
+Nothing here imports matplotlib.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ INK = "#1a1a1a"
 SQUARE_COLOUR = "#3d4f63"
 DIAMOND_COLOUR = "#1f3a5f"
 GRID_COLOUR = "#b0b0b0"
+FONT = "DejaVu Sans, sans-serif"  # matplotlib's bundled copy is the one resvg draws with
 # Keys are rc names. Typed dict[Any, Any], not dict[str, Any]: matplotlib 3.11's stubs type
 # rc_context's argument as dict[RcKeyType, Any] (a Literal of every rc name, which older
 # matplotlib does not have), and a dict's key type must match exactly.

@@ -113,30 +113,3 @@ def _simplify_text_transform(text: ET.Element) -> None:
         del text.attrib["transform"]
         text.set("x", moved.group(1))
         text.set("y", moved.group(2))
-
-
-_ROOT = re.compile(r'<svg [^>]*viewBox="0 0 ([0-9.]+) ([0-9.]+)"[^>]*>')
-
-
-def stack_svgs(svgs: tuple[str, ...] | list[str]) -> str:
-    """SVG documents (from ``svg_text``, all in points) stacked top to bottom in one document:
-    each keeps its own viewport as a nested ``<svg>``. Identical ids in two of them name
-    identical definitions (matplotlib derives a clip path's id from its content)."""
-    placed, width, offset = [], 0.0, 0.0
-    for svg in svgs:
-        body = svg.removeprefix(DECLARATION)
-        root = _ROOT.match(body)
-        if root is None:
-            raise ValueError("not an SVG document from svg_text")
-        w, h = float(root.group(1)), float(root.group(2))
-        nested = (
-            f'<svg x="0" y="{offset:g}" width="{w:g}" height="{h:g}" viewBox="0 0 {w:g} {h:g}">'
-        )
-        placed.append(nested + body[root.end() :])
-        width, offset = max(width, w), offset + h
-    return (
-        f'{DECLARATION}<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" width="{width:g}pt" '
-        f'height="{offset:g}pt" viewBox="0 0 {width:g} {offset:g}" version="1.1">'
-        + "".join(placed)
-        + "</svg>"
-    )
