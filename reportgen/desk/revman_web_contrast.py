@@ -15,7 +15,7 @@ import math
 from typing import Any
 
 from reportgen.desk.revman_web import Row
-from reportgen.stats.measures import OUTCOME_TYPES
+from reportgen.stats.measures import OUTCOME_TYPES, measure_info
 
 MEASURES = {
     "odds ratio": "OR",
@@ -30,7 +30,8 @@ MEASURES = {
 }
 # The Study results columns of an arm, by reportgen's data column (after "intervention_" or
 # "control_").
-RATIOS = ("OR", "RR", "HR", "IRR")
+# The measures RevMan writes on the log scale (ratios), from the measure registry.
+RATIOS = frozenset(code for code in MEASURES.values() if measure_info(code).scale == "ratio")
 
 
 def measure_of(rows: list[Row], kind: str, notes: list[str], where: str) -> str | None:

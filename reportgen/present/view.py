@@ -18,16 +18,21 @@ from reportgen.present.appendix import methods_paragraphs, outcome_appendix, sof
 from reportgen.present.brief import BriefView, brief_view
 from reportgen.present.citations import methods_references
 from reportgen.present.citations_csl import reference_list
+from reportgen.present.forest_print import forest_print
 from reportgen.present.format import count as format_count
 from reportgen.present.glossary import explain_terms, glossary
 from reportgen.present.locale import locale
 from reportgen.present.prisma import PrismaView, prisma_view
 from reportgen.present.results_table import ResultsRow, results_rows
-from reportgen.present.risk_of_bias import forest_rob_captions, risk_of_bias_appendix
+from reportgen.present.risk_of_bias import (
+    forest_marks,
+    forest_rob_captions,
+    risk_of_bias_appendix,
+)
 from reportgen.present.summary import SummaryView, summary_view
 from reportgen.present.versions import VersionInfo
 from reportgen.provenance import Provenance
-from reportgen.stats.analysis import ReportResults
+from reportgen.stats.analysis import OutcomeResult, ReportResults
 from reportgen.stats.data import participants_per_study
 
 DASH = "\u2013"
@@ -118,6 +123,7 @@ def build_view(
         related_reports(loaded.path),
     )
     rob_captions = forest_rob_captions(config)
+    rob_marks = forest_marks(config)
     parts = print_parts or {}
     return ReportView(
         lang="en",  # the brief and the appendix; the summary section carries its own
@@ -135,6 +141,7 @@ def build_view(
                 {
                     **outcome_appendix(f, figures, parts.get(f.result.outcome.id, ())),
                     "rob_caption": rob_captions.get(f.result.outcome.id),
+                    "forest_print": _forest_print(f.result, figures, rob_marks),
                 }
                 for f in findings
             ),
@@ -212,3 +219,13 @@ def _attribute(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def _forest_print(
+    result: OutcomeResult, figures: dict[str, str], rob_marks: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The forest plot as the PDF prints it (``forest_print``), when figures are shown and the
+    outcome is not printed as an overview (``large_print``)."""
+    if result.outcome.id not in figures or f"{result.outcome.id}-overview" in figures:
+        return None
+    return forest_print(result, rob_marks.get(result.outcome.id))

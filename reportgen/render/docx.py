@@ -36,10 +36,11 @@ CONTAINERS = {"body", "main", "header", "footer", "section", "div", "aside", "ar
 SKIPPED = {"head", "style", "script", "template", "noscript"}
 INLINE = {"a", "abbr", "b", "br", "code", "em", "i", "small", "span", "strong", "sub", "sup"}
 LANDSCAPE = {"brief"}  # the summary-of-findings table has eight columns, as GRADEpro prints it
-# Left out of Word as of the PDF: the web page's keyboard navigation, and what a very large
-# outcome shows only on screen (its whole labelled plot and every leave-one-out row:
-# present/large_print.py); Word, like the PDF, shows the overview and the compact table.
-SCREEN_ONLY = {"skip-link", "screen-only", "forest-whole-large"}
+# Left out of Word: the web page's keyboard navigation; what a very large outcome shows only on
+# screen (its whole labelled plot and every leave-one-out row: present/large_print.py; Word,
+# like the PDF, shows the overview and the compact table); and the PDF's forest table, whose
+# plot column is drawn with CSS Word cannot lay out (Word shows the figure and its data table).
+SCREEN_ONLY = {"skip-link", "screen-only", "forest-whole-large", "forest-print"}
 PRINT_ONLY = "forest-part"  # the print cuts of a tall forest plot: Word shows the whole plot
 TABLE_STYLE = "Table Grid"
 TABLE_FONT_PT = 8.5

@@ -54,6 +54,16 @@ class Columns:
     interval: float
 
 
+def axis_share(value: float, low: float, high: float, log: bool) -> float:
+    """Where ``value`` lies along an axis from ``low`` to ``high`` (log for ratios), as a share
+    from 0 to 1, clipped to the axis ends: the one mapping of every forest plot drawing (the
+    figure, the PDF's forest table, the overview)."""
+    value = min(max(value, low), high)
+    if log:
+        return math.log(value / low) / math.log(high / low)
+    return (value - low) / (high - low)
+
+
 @dataclass(frozen=True)
 class Frame:
     """A forest plot's geometry in points (SVG user units, y downwards): ``y(row)`` for a row
@@ -86,11 +96,7 @@ class Frame:
 
     def x(self, value: float) -> float:
         """``value`` on the axis (log for ratios), clipped to the axis ends."""
-        value = min(max(value, self.low), self.high)
-        if self.log:
-            share = math.log(value / self.low) / math.log(self.high / self.low)
-        else:
-            share = (value - self.low) / (self.high - self.low)
+        share = axis_share(value, self.low, self.high, self.log)
         return self.plot_left + share * (self.plot_right - self.plot_left)
 
     def clipped(self, value: float) -> bool:

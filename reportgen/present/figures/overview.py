@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
+from reportgen.present.figures.forest_geometry import axis_share
 from reportgen.present.figures.forest_layout import favours_labels, x_axis
 from reportgen.present.figures.style import DIAMOND_COLOUR, GRID_COLOUR, INK, SQUARE_COLOUR
 from reportgen.present.format import MEASURES
@@ -98,15 +99,11 @@ class _Scale:
     """Maps natural-scale values to x positions in the plot band (log axis for ratios)."""
 
     def __init__(self, low: float, high: float, log_axis: bool):
-        self.log_axis = log_axis
-        self.low, self.high = self._t(low), self._t(high)
-
-    def _t(self, value: float) -> float:
-        return math.log(max(value, 1e-300)) if self.log_axis else value
+        self.low, self.high, self.log_axis = low, high, log_axis
 
     def x(self, value: float) -> float:
-        position = (self._t(value) - self.low) / (self.high - self.low)
-        return LEFT + min(max(position, 0.0), 1.0) * (WIDTH - LEFT - RIGHT)
+        share = axis_share(value, self.low, self.high, self.log_axis)
+        return LEFT + share * (WIDTH - LEFT - RIGHT)
 
 
 def _null_line(result: OutcomeResult, scale: _Scale, axis_y: float) -> str:
