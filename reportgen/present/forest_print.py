@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from reportgen.present.figures.forest_axis import axis_title
-from reportgen.present.figures.forest_geometry import axis_share
+from reportgen.present.figures.forest_axis import apart, axis_title
+from reportgen.present.figures.forest_geometry import ROW, axis_share
 from reportgen.present.figures.forest_layout import forest_layout
 from reportgen.present.figures.forest_table import interval_text, table
 from reportgen.present.figures.risk_of_bias import MARKS
@@ -29,6 +29,7 @@ from reportgen.stats.analysis import OutcomeResult
 TRACK_MM = 48.0  # the plot column's width on the printed page
 ROW_MM = 5.0  # a row's height: squares, diamonds and the reference lines fit inside it
 POINT_MM = 25.4 / 72
+FIGURE_ROW_MM = ROW * POINT_MM  # a row of the SVG figure, whose square areas the layout gives
 Marks = dict[str, tuple[str, ...]]  # study id -> risk-of-bias judgements (D1 ... Dn, overall)
 
 
@@ -89,7 +90,14 @@ def forest_print(result: OutcomeResult, marks: Marks | None = None) -> dict[str,
         ],
         "null_mm": _mm(scale.x(null)) if null is not None else None,
         "pooled_mm": _mm(scale.x(pooled.estimate)),
-        "ticks": [(_mm(scale.x(t)), label) for t, label in zip(ticks, tick_labels, strict=True)],
+        "ticks": [
+            (_mm(scale.x(t)), label)
+            for t, label in apart(
+                lambda value: scale.x(value) / POINT_MM,
+                list(zip(ticks, tick_labels, strict=True)),
+                null,
+            )
+        ],
         "axis_title": axis_title(result, log),
         "favours": words.favours,
         "heterogeneity": heterogeneity_line(result.model),
@@ -121,7 +129,7 @@ def _study_marks(
     """The interval line (with its cut ends) and the square, of ``area`` square points."""
     if any(math.isnan(v) for v in (estimate, lower, upper)):
         return None
-    side = math.sqrt(area) * POINT_MM
+    side = math.sqrt(area) * POINT_MM * ROW_MM / FIGURE_ROW_MM  # as big in its row as in the figure
     left, right = scale.x(lower), scale.x(upper)
     return {
         "shape": "study",

@@ -8,6 +8,7 @@ estimate, solid at no effect) from the top study to the axis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reportgen.present.figures.forest_geometry import (
@@ -72,7 +73,7 @@ def draw_axis(
     texts). No y axis and no box."""
     _low, _high, all_ticks, all_labels, log_axis = words.axis
     null = MEASURES[result.outcome.measure].null
-    ticks = _apart(frame, list(zip(all_ticks, all_labels, strict=True)), null)
+    ticks = apart(frame.x, list(zip(all_ticks, all_labels, strict=True)), null)
     y = frame.axis_y
     marks = [f"M{num(frame.plot_left)} {num(y)}H{num(frame.plot_right)}"]
     marks += [f"M{num(frame.x(t))} {num(y)}v{num(TICK)}" for t, _label in ticks]
@@ -100,18 +101,19 @@ def draw_axis(
     return shapes, texts
 
 
-def _apart(
-    frame: Frame, ticks: list[tuple[float, str]], null: float | None
+def apart(
+    position: Callable[[float], float], ticks: list[tuple[float, str]], null: float | None
 ) -> list[tuple[float, str]]:
-    """The ticks whose labels do not run into each other on this axis (by their estimated
-    widths), the value of no effect first, then the others in order; left to right. A wide
-    span of ratios (0.01 to 10) in the narrow plot puts 0.5, 1 and 2 close together."""
+    """The ticks whose labels do not run into each other on an axis (by their estimated
+    widths; ``position``: a value's place along the axis in points), the value of no effect
+    first, then the others in order; left to right. A wide span of ratios (0.01 to 10) in the
+    narrow plot puts 0.5, 1 and 2 close together."""
     first = [tick for tick in ticks if tick[0] == null]
     kept: list[tuple[float, float]] = []  # label extents
     chosen = []
     for value, label in first + [tick for tick in ticks if tick[0] != null]:
         half = text_width(label, FONT_SIZE) / 2 + TICK_GAP / 2
-        centre = frame.x(value)
+        centre = position(value)
         if all(centre + half <= low or centre - half >= high for low, high in kept):
             kept.append((centre - half, centre + half))
             chosen.append((value, label))
