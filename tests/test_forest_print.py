@@ -109,3 +109,14 @@ def test_pdf_prints_the_table_once_and_word_keeps_the_figure(tmp_path):
         pictures = [n for n in docx.namelist() if n.startswith("word/media/")]
     assert "Death: results of each study" in document  # Word shows the figure's data table
     assert "fp-" not in document and pictures
+
+
+def test_word_shows_a_plot_taller_than_a_page_whole(tmp_path):
+    """Word lays out no CSS: it shows the whole figure, whatever the plot's height (a plot of
+    45 studies or more used to reach Word only as print cuts, which Word left out)."""
+    config = tmp_path / "review.yaml"
+    config.write_text(large_config(60), encoding="utf-8")
+    built = build_report(config, tmp_path / "out", formats=("html", "docx"))
+    with zipfile.ZipFile(built.folder / "report.docx") as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+    assert 'descr="Forest plot of death in 60 studies' in document

@@ -188,12 +188,9 @@ def _sub_rows(
     ]
 
 
-def outcome_appendix(
-    finding: Finding, figures: dict[str, str], parts: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """One outcome's appendix: forest plot (whole, and in page-sized ``parts`` for print when
-    it is taller than a page), studies, pooled result, certainty, subgroups, sensitivity,
-    leave-one-out and small-study tests, as display strings."""
+def outcome_appendix(finding: Finding, figures: dict[str, str]) -> dict[str, Any]:
+    """One outcome's appendix: forest plot, studies, pooled result, certainty, subgroups,
+    sensitivity, leave-one-out and small-study tests, as display strings."""
     result = finding.result
     outcome, model = result.outcome, result.model
     measure = outcome.measure
@@ -223,7 +220,6 @@ def outcome_appendix(
         "ci_words": f"{level_label(model.level)} confidence intervals",
         "pi_label": f"{level_label(model.level)} prediction interval",
         "figure_src": svg_data_url(figures.get(outcome.id)),
-        "figure_parts": [svg_data_url(svg) for svg in parts],
         "figure_alt": figure_alt(result),
         "heterogeneity": heterogeneity_line(model),
         "headers": headers,

@@ -98,11 +98,9 @@ def build_view(
     version: VersionInfo | None,
     text: EditorialText,
     results_json: str,
-    print_parts: dict[str, tuple[str, ...]] | None = None,
 ) -> ReportView:
     """Everything the report shows, as display-ready values; the summary's glossary is applied
-    here, once. ``figures`` is empty when no format shows them (``print_parts``: forest plots
-    taller than a page, cut for print, by outcome id)."""
+    here, once. ``figures`` is empty when no format shows them."""
     config = loaded.config
     report = config.report
     methods = (*methods_paragraphs(results), software_sentence(provenance))
@@ -124,7 +122,6 @@ def build_view(
     )
     rob_captions = forest_rob_captions(config)
     rob_marks = forest_marks(config)
-    parts = print_parts or {}
     return ReportView(
         lang="en",  # the brief and the appendix; the summary section carries its own
         title=report.title,
@@ -139,7 +136,7 @@ def build_view(
             methods_references=tuple(methods_references(list(methods))),
             outcomes=tuple(
                 {
-                    **outcome_appendix(f, figures, parts.get(f.result.outcome.id, ())),
+                    **outcome_appendix(f, figures),
                     "rob_caption": rob_captions.get(f.result.outcome.id),
                     "forest_print": _forest_print(f.result, figures, rob_marks),
                 }

@@ -195,21 +195,15 @@ def prepare(
     document["changelog"] = list(version.changelog)
     text = render_editorial_text(loaded, document)
     drawn: dict[str, str] = {}
-    print_parts: dict[str, tuple[str, ...]] = {}
     if figures:
         with timer.stage("figures"):
             from reportgen.present.figures.forest import draw_figures
             from reportgen.present.figures.overview import draw_overviews
             from reportgen.present.risk_of_bias import draw_risk_of_bias, forest_marks
 
-            drawn, print_parts = draw_figures(results, forest_marks(config))
+            drawn, _parts = draw_figures(results, forest_marks(config))
             drawn |= draw_risk_of_bias(config, findings)
             drawn |= draw_overviews(results)
-            print_parts = {
-                outcome_id: svgs
-                for outcome_id, svgs in print_parts.items()
-                if f"{outcome_id}-overview" not in drawn
-            }
     with timer.stage("html"):
         view = build_view(
             loaded,
@@ -220,7 +214,6 @@ def prepare(
             version,
             text,
             dumps(document),
-            print_parts,
         )
         checks = check_summary(loaded, view, document, allow_untraced_numbers, strict)
         view = view.with_checks(checks_view(checks))

@@ -41,7 +41,6 @@ LANDSCAPE = {"brief"}  # the summary-of-findings table has eight columns, as GRA
 # like the PDF, shows the overview and the compact table); and the PDF's forest table, whose
 # plot column is drawn with CSS Word cannot lay out (Word shows the figure and its data table).
 SCREEN_ONLY = {"skip-link", "screen-only", "forest-whole-large", "forest-print"}
-PRINT_ONLY = "forest-part"  # the print cuts of a tall forest plot: Word shows the whole plot
 TABLE_STYLE = "Table Grid"
 TABLE_FONT_PT = 8.5
 FOOTER_FONT_PT = 8
@@ -320,7 +319,7 @@ class _Writer:
 
     def figure(self, element: Any, language: str) -> None:
         for image in element.iter("img"):
-            if not _classes(image) & {PRINT_ONLY, *SCREEN_ONLY}:
+            if not _classes(image) & SCREEN_ONLY:
                 self.image(image)
         caption = element.find("figcaption")
         if caption is not None:
