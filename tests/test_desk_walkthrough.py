@@ -78,10 +78,12 @@ def _check_html(page: str) -> None:
     judged = re.search(r'<th scope="row">Trial C 2023</th>(.*?)</tr>', rob, re.S)
     assert judged and re.findall(r"<td>([^<]*)</td>", judged.group(1))[-1] == "High"
 
-    # PRISMA 2020: the flow diagram with the skeleton's counts in its alternative text.
-    prisma = re.search(r'<figure class="prisma">\s*<img src="data:image/[^"]+" alt="([^"]*)"', page)
+    # PRISMA 2020: the flow diagram, its boxes as text, with the skeleton's counts.
+    prisma = re.search(r'<figure class="prisma">(.*?)</figure>', page, re.S)
     assert prisma, "no PRISMA flow diagram"
-    assert "430 records identified" in prisma.group(1) and "3 studies included" in prisma.group(1)
+    boxes = html.unescape(prisma.group(1)).replace("\u00a0", " ")
+    assert "Databases (n = 412)" in boxes and "Registers (n = 18)" in boxes
+    assert "Studies included in review (n = 3)" in boxes
 
     # References: each study's numbered citation points at its entry of references.bib, formatted
     # (Vancouver: authors' initials, title, journal, year;volume(issue):pages).
@@ -101,6 +103,11 @@ def _check_docx(path: Path) -> None:
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Risk of bias" in headings
     assert headings.count("Study selection (PRISMA 2020)") == 2  # brief and appendix
+    # Word shows the PRISMA diagram as a picture with the skeleton's counts in its alt text.
+    alts = [shape._inline.docPr.get("descr") or "" for shape in document.inline_shapes]
+    prisma = [alt for alt in alts if alt.startswith("Flow diagram of study selection")]
+    assert len(prisma) == 2
+    assert all("430 records identified" in alt and "3 studies included" in alt for alt in prisma)
     assert "References" in headings
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Example title of Trial A 2019" in text

@@ -190,7 +190,9 @@ def test_long_tables_are_filled_without_rebuilding_the_cell_list(monkeypatch):
         "<thead><tr><th>Study</th><th>n</th><th>Effect</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></section></body></html>"
     )
-    view = SimpleNamespace(title="T", report_id="t", lang="en", banner=None, sections=("appendix",))
+    view = SimpleNamespace(
+        title="T", report_id="t", lang="en", banner=None, sections=("appendix",), prisma=None
+    )
     document = docx.Document(io.BytesIO(render_docx(page, view)))
     table = document.tables[0]
     assert len(table.rows) == 301

@@ -1,11 +1,14 @@
 """The PRISMA 2020 flow diagram: counts checked for arithmetic with located errors, the boxes in
-the statement's order, an accessible and deterministic SVG, and the figure in the brief, the
-appendix and the Word file of the example that has one."""
+the statement's order, an accessible and deterministic SVG (the Word file's picture), and the
+diagram as HTML text in the brief and the appendix (and so in the PDF) of the example that has
+one."""
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -15,11 +18,19 @@ import pytest
 
 from reportgen.config.load import load_config
 from reportgen.errors import ConfigError
-from reportgen.present.figures.prisma import MAIN_WIDTH, SIDE_WIDTH, _wrap
+from reportgen.present.figures.prisma import (
+    MAIN_WIDTH,
+    SIDE_WIDTH,
+    Box,
+    _wrap,
+    box_text,
+    keep_counts,
+)
 from reportgen.present.prisma import prisma_view
 from reportgen.publish.build import prepare_report
 from reportgen.render.docx import render_docx
 from reportgen.render.html import render_html
+from reportgen.render.pdf import render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -138,22 +149,81 @@ def example(tmp_path_factory):
     return prepare_report(ROOT / "configs" / "venetoclax-rr-aml.yaml", tmp_path_factory.mktemp("o"))
 
 
+def _html_boxes(figure) -> list[tuple[str, str]]:
+    """(stage, the box's text) of the HTML diagram, in document order, the box's lines joined
+    as ``box_text`` joins them (no-break spaces read as spaces)."""
+    boxes = []
+    for stage in figure.find_class("prisma-stage"):
+        name = stage.find_class("prisma-stage-name")[0].text_content()
+        for box in stage.find_class("prisma-box"):
+            lines = tuple(
+                line.text_content().replace("\u00a0", " ") for line in box.find_class("prisma-line")
+            )
+            boxes.append((name, box_text(Box("", lines))))
+    return boxes
+
+
 def test_figure_in_the_brief_and_the_appendix(example):
+    """The diagram is HTML text: every box once, in the flow's reading order (each main box,
+    then its exclusion box), under its stage, in a figure with a caption; no picture of it and
+    no second list of its boxes."""
     page = lxml.html.fromstring(render_html(example.view))
+    prisma = example.view.prisma
     for section in ("brief", "appendix"):
-        figures = page.get_element_by_id(section).find_class("prisma")
+        part = page.get_element_by_id(section)
+        figures = part.find_class("prisma")
         assert len(figures) == 1
-        image = figures[0].find("img")
-        assert image.get("alt") == example.view.prisma.alt
-        items = page.get_element_by_id(section).find_class("prisma-boxes")[0].findall("li")
-        assert len(items) == len(example.view.prisma.boxes)
+        figure = figures[0]
+        assert figure.tag == "figure"
+        assert figure.find("figcaption").text_content() == prisma.caption
+        assert _html_boxes(figure) == list(prisma.boxes)
+        stages = [name.text_content() for name in figure.find_class("prisma-stage-name")]
+        assert stages == ["Identification", "Screening", "Included"]
+        flow = figure.find("ol")  # the stages, then each stage's rows, as ordered lists
+        assert flow is not None and len(flow.findall("li")) == len(stages)
+        assert all(stage.find("ol") is not None for stage in flow.findall("li"))
+        assert figure.find(".//img") is None and figure.find(".//svg") is None
+        assert not part.find_class("prisma-boxes")  # the old list of the boxes
+        text = part.text_content().replace("\u00a0", " ")
+        for stage in prisma.stages:
+            for step in stage.steps:
+                for line in step.main + step.side:
+                    assert text.count(line.replace("\u00a0", " ")) == 1, line
+
+
+def test_counts_stay_whole_on_a_line():
+    """A count keeps its "(n =" on the page as in the SVG: no-break spaces in the HTML lines."""
+    assert keep_counts("Databases (n = 1,184)") == "Databases (n\u00a0=\u00a01,184)"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_pdf_prints_each_box_once_per_copy(example):
+    """The PDF holds each box's text in the brief and in the appendix, and no third and fourth
+    time as a list of the boxes (the diagram is its own text now)."""
+    pdf = render_pdf(render_html(example.view))
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    text = " ".join(text.replace("\u00a0", " ").split())
+    for stage in example.view.prisma.stages:
+        for step in stage.steps:
+            for line in step.main + step.side:
+                assert text.count(line.replace("\u00a0", " ")) == 2, line
+    assert example.view.prisma.data_heading not in text
 
 
 def test_figure_in_the_word_file_with_its_alt_text(example):
+    """Word cannot lay out the HTML boxes: it shows the SVG diagram as a picture, with its
+    alternative text, and lists the boxes under it (as the alternative text says)."""
     page = render_html(example.view)
     document = docx.Document(io.BytesIO(render_docx(page, example.view)))
     alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
     assert alts.count(example.view.prisma.alt) == 2
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert texts.count(example.view.prisma.data_heading) == 2
+    for stage, text in example.view.prisma.boxes:
+        assert texts.count(f"{stage}: {text}") == 2
+    assert not any("\u00a0" in text for text in texts)
 
 
 def test_every_removal_before_screening_counts_and_is_shown(write_config, minimal_config):

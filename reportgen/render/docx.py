@@ -10,7 +10,9 @@ structures so the file is a real document, not a picture of one:
 - tables keep their caption (Caption style) and header row (repeated on each page and marked as
   a header), in the "Table Grid" style;
 - figures are PNG images drawn from the same SVG (``docx_images``), with the HTML's ``alt`` text
-  as their alternative text and the figure caption below;
+  as their alternative text and the figure caption below; the PRISMA flow diagram, which the
+  page lays out as HTML boxes, is the view's SVG of it with its alternative text, its boxes
+  listed as text below;
 - lists keep their bullets or numbers; ``<details>`` is opened (paper cannot fold);
 - each report section starts on a new page (the brief, with its eight-column summary-of-findings
   table, in landscape); the footer holds the title and the
@@ -27,6 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from reportgen.paths import templates_dir
+from reportgen.present.prisma import PrismaView
 from reportgen.present.view import ReportView
 from reportgen.render import docx_package as package
 from reportgen.render.docx_images import raster
@@ -82,7 +85,7 @@ def render_docx(page: str, view: ReportView) -> bytes:
         for run in paragraph.runs:
             run.font.size = Pt(FOOTER_FONT_PT)
     body = tree.find("body")
-    _Writer(document, language, set(view.sections)).block(body, language)
+    _Writer(document, language, set(view.sections), view.prisma).block(body, language)
     return package.saved(document)
 
 
@@ -158,10 +161,13 @@ def _classes(element: Any) -> set[str]:
 class _Writer:
     """Walks the HTML body and appends the matching Word structures to ``document``."""
 
-    def __init__(self, document: Any, language: str, sections: set[str]) -> None:
+    def __init__(
+        self, document: Any, language: str, sections: set[str], prisma: PrismaView | None
+    ) -> None:
         self.document = document
         self.language = language
         self.sections = sections
+        self.prisma = prisma  # the flow diagram as a picture, for the page's HTML diagram
         self.started = False  # whether a report section has been written (page breaks)
         self.figures = 0
 
@@ -318,6 +324,9 @@ class _Writer:
         self.document.add_paragraph()
 
     def figure(self, element: Any, language: str) -> None:
+        if "prisma" in _classes(element) and self.prisma is not None:
+            self.prisma_figure(element, language, self.prisma)
+            return
         for image in element.iter("img"):
             if not _classes(image) & SCREEN_ONLY:
                 self.image(image)
@@ -325,15 +334,36 @@ class _Writer:
         if caption is not None:
             self.paragraph(caption, language, style="Caption")
 
+    def prisma_figure(self, element: Any, language: str, prisma: PrismaView) -> None:
+        """The PRISMA flow diagram: Word cannot lay out the page's CSS boxes, so it shows the
+        view's SVG of the diagram as a picture with its alternative text, the caption, and the
+        boxes as a numbered list (the alternative text says they are listed under the figure)."""
+        self.picture(prisma.src, prisma.alt)
+        caption = element.find("figcaption")
+        if caption is not None:
+            self.paragraph(caption, language, style="Caption")
+        heading = self.document.add_paragraph()
+        self.run(heading, prisma.data_heading, language, {"bold": True}, first=True)
+        number = package.new_list(self.document, "List Number")
+        for stage, text in prisma.boxes:
+            item = self.document.add_paragraph(style="List Number")
+            package.set_list(item, number)
+            self.run(item, f"{stage}:", language, {"bold": True}, first=True)
+            self.run(item, f" {text}", language, {}, first=False)
+
     def image(self, element: Any) -> None:
-        """The picture, no wider than the text, with the HTML's ``alt`` as its alternative text
-        (an image without ``alt`` is decorative on the page and left out here too)."""
+        """The picture of an ``<img>``: see ``picture``."""
+        self.picture(element.get("src") or "", element.get("alt"))
+
+    def picture(self, src: str, alt: str | None) -> None:
+        """The picture, no wider than the text, with ``alt`` as its alternative text (an image
+        without ``alt`` is decorative on the page and left out here too)."""
         import io
 
         from docx.shared import Inches
 
-        alt = _text(element.get("alt")).strip()
-        picture = raster(element.get("src") or "")
+        alt = _text(alt).strip()
+        picture = raster(src)
         if picture is None or not alt:
             return
         scale = min(1.0, MAX_WIDTH_INCHES / picture.width_inches)

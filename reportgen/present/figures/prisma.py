@@ -1,6 +1,10 @@
-"""The PRISMA 2020 flow diagram as an accessible SVG: real text, a title and a description that
-lists every box, and the boxes of the PRISMA 2020 statement's figure 1 (new reviews that
-searched databases and registers; Page MJ et al. BMJ 2021;372:n71).
+"""The PRISMA 2020 flow diagram: the boxes of the PRISMA 2020 statement's figure 1 (new reviews
+that searched databases and registers; Page MJ et al. BMJ 2021;372:n71), in reading order, and
+the diagram as an accessible SVG (real text, a title and a description that lists every box).
+
+The HTML page and the PDF lay the boxes out as HTML text (``templates/prisma.html.j2``: SVG text
+is expensive for WeasyPrint to print, letter by letter); the SVG is the picture the Word file
+shows, where CSS boxes cannot be laid out.
 
 Layout: the main boxes run down the left (identified, screened, sought, assessed, included),
 each exclusion box sits to the right of its main box with an arrow to it, and the stages
@@ -99,14 +103,32 @@ def box_text(box: Box) -> str:
     return "; ".join(box.lines)
 
 
+def flow_rows(boxes: tuple[Box, ...]) -> list[tuple[Box, Box | None]]:
+    """The boxes as rows of the flow: each main box with the exclusion box beside it (None
+    when it has none), in reading order."""
+    rows: list[tuple[Box, Box | None]] = []
+    for box in boxes:
+        if box.side and rows:
+            rows[-1] = (rows[-1][0], box)
+        else:
+            rows.append((box, None))
+    return rows
+
+
+def keep_counts(line: str) -> str:
+    """The line with each count held to its "(n =" by no-break spaces, so that neither the
+    SVG's wrapping nor a browser's breaks "(n = 1,184)" across lines."""
+    for old, new in NO_BREAK.items():
+        line = line.replace(old, new)
+    return line
+
+
 def _wrap(lines: tuple[str, ...], width: int) -> list[str]:
     columns = max(10, int((width - 2 * PADDING) / CHAR_WIDTH))
     wrapped: list[str] = []
     for line in lines:
-        for old, new in NO_BREAK.items():
-            line = line.replace(old, new)
         # textwrap breaks only at ASCII spaces, so the no-break spaces hold
-        wrapped += textwrap.wrap(line, columns, break_on_hyphens=False) or [""]
+        wrapped += textwrap.wrap(keep_counts(line), columns, break_on_hyphens=False) or [""]
     return wrapped
 
 
@@ -139,12 +161,7 @@ def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
 def prisma_svg(boxes: tuple[Box, ...], title: str, stages: dict[str, str]) -> str:
     """The diagram as an SVG document. ``stages`` names the bands; the description lists every
     box's text in reading order."""
-    rows: list[tuple[Box, Box | None]] = []
-    for box in boxes:
-        if box.side and rows:
-            rows[-1] = (rows[-1][0], box)
-        else:
-            rows.append((box, None))
+    rows = flow_rows(boxes)
     parts: list[str] = []
     spans: dict[str, list[float]] = {}
     rows_per_stage = {stage: sum(main.stage == stage for main, _ in rows) for stage in stages}
