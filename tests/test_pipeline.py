@@ -46,20 +46,38 @@ def test_each_outcome_is_interpreted_once(write_config, minimal_config, tmp_path
     assert calls == ["response"]
 
 
-def test_the_page_is_rendered_once_for_html_and_pdf(
-    write_config, minimal_config, tmp_path, monkeypatch
-):
+def test_the_page_is_rendered_once_per_medium(write_config, minimal_config, tmp_path, monkeypatch):
+    """Once for the screen (the published page, which Word is made from too) and once for
+    print (the PDF's page, without what only the screen shows); never again per format."""
     calls = []
     original = html_renderer.render_html
 
-    def counting(view):
-        calls.append(view.report_id)
-        return original(view)
+    def counting(view, medium="screen"):
+        calls.append((view.report_id, medium))
+        return original(view, medium)
 
     monkeypatch.setattr("reportgen.render.html.render_html", counting)
-    built = build_report(write_config(minimal_config), tmp_path / "out", formats=("html", "pdf"))
-    assert calls == ["minimal"]
+    built = build_report(
+        write_config(minimal_config), tmp_path / "out", formats=("html", "pdf", "docx")
+    )
+    assert calls == [("minimal", "screen"), ("minimal", "print")]
     assert (built.folder / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_print_page_leaves_out_what_only_the_screen_shows(write_config, minimal_config):
+    from reportgen.publish.build import StageTimer, load_and_analyse, prepare
+
+    loaded, results = load_and_analyse(write_config(minimal_config), StageTimer())
+    view = prepare(loaded, results, None, StageTimer(), False, False).view
+    screen = html_renderer.render_html(view, "screen")
+    printed = html_renderer.render_html(view, "print")
+    # The screen page carries the forest figure, its data table and the printed forest table
+    # (hidden by the stylesheet); the print page only the printed table.
+    assert 'class="forest-whole"' in screen and "forest-table" in screen
+    assert 'class="forest-whole"' not in printed and "forest-table" in printed
+    assert "results of each study" in screen and "results of each study" not in printed
+    with pytest.raises(ValueError, match="Invalid medium 'paper'"):
+        html_renderer.render_html(view, "paper")
 
 
 def test_checks_run_for_every_format(write_config, minimal_config, tmp_path):

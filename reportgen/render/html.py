@@ -61,9 +61,22 @@ def _read_stylesheet(path: str, mtime_ns: int, size: int) -> Markup:
     return Markup(Path(path).read_text(encoding="utf-8"))
 
 
-def render_html(view: ReportView) -> str:
-    """Render the report page; the stylesheet is inlined so the file stands alone."""
-    return environment().get_template(REPORT_TEMPLATE).render(view=view, stylesheet=stylesheet())
+MEDIA = ("screen", "print")
+
+
+def render_html(view: ReportView, medium: str = "screen") -> str:
+    """Render the report page; the stylesheet is inlined so the file stands alone.
+
+    ``medium``: "screen" for the published page (which carries what print shows too, hidden by
+    the stylesheet, so a browser prints it as the PDF shows it), "print" for the page the PDF is
+    printed from, which leaves out what only the screen shows (the forest figures and their
+    data tables that the printed forest tables replace; a very large outcome's whole plot and
+    long tables). WeasyPrint reads and styles every element, hidden or not: at k = 1,000 the
+    hidden parts cost 4.5 of a 13.5 CPU s print."""
+    if medium not in MEDIA:
+        raise ValueError(f"Invalid medium {medium!r}; must be one of {', '.join(MEDIA)}")
+    template = environment().get_template(REPORT_TEMPLATE)
+    return template.render(view=view, stylesheet=stylesheet(), medium=medium)
 
 
 def render(view: ReportView, rendered: dict[str, bytes]) -> bytes:

@@ -14,10 +14,8 @@ from reportgen.render import html as html_renderer
 
 
 def render(view: ReportView, rendered: dict[str, bytes]) -> bytes:
-    page = (
-        rendered["html"].decode("utf-8") if "html" in rendered else html_renderer.render_html(view)
-    )
-    return render_pdf(page)
+    """The PDF, printed from the page rendered for print (``render_html``'s "print" medium)."""
+    return render_pdf(html_renderer.render_html(view, medium="print"))
 
 
 @lru_cache(maxsize=1)
