@@ -96,7 +96,9 @@ def load_yaml(text: str, file: str, limits: Limits | None = None) -> PositionedD
         root = yaml.compose(text, Loader=_PlainLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
+        # An unclosed bracket is found at the end of the stream, past the last line: name the
+        # last line the editor can see instead.
+        line = min(mark.line + 1, len(text.splitlines()) or 1) if mark is not None else 0
         if getattr(exc, "problem", None) == LIBYAML_TOO_DEEP:
             # libyaml scans a flow collection ahead of the events _check_shape counts, and
             # stops at its own cap (1,000 levels) first: the same refusal, as our limit.
