@@ -1,21 +1,17 @@
 """Warming a batch's parent process before it forks its local workers.
 
 What every build needs once per process is done here, once, before the fork: the imports
-(reportgen's stages, numpy, scipy, pydantic, Jinja, matplotlib and, for PDFs, WeasyPrint), the
-compiled Jinja templates, the phrase tables, the forest plots' text widths, matplotlib's font
-cache and SVG backend. (Forest plots are written without matplotlib; the funnel and bubble plots
-still draw with it, and in a batch many reports have the ten studies a funnel plot needs, so the
-parent loads it once rather than every worker that meets one.) Forked
-workers then start ready instead of each paying for it (in CPU, and again after every
-recycling), and share those pages with the parent copy-on-write (``executors.LocalExecutor``
-freezes the collector over them meanwhile, so that it does not touch, and so copy, them in every
-worker).
+(reportgen's stages, numpy, scipy, pydantic, Jinja and, for PDFs, WeasyPrint), the compiled
+Jinja templates, the phrase tables and the figures' text widths. (Every figure is written as
+SVG text without matplotlib, so none of it is loaded.) Forked workers then start ready instead
+of each paying for it (in CPU, and again after every recycling), and share those pages with
+the parent copy-on-write (``executors.LocalExecutor`` freezes the collector over them
+meanwhile, so that it does not touch, and so copy, them in every worker).
 """
 
 from __future__ import annotations
 
 import importlib
-import io
 
 from reportgen.render import needs_figures
 
@@ -37,8 +33,8 @@ BUILD_MODULES = (
     "scipy.optimize",  # GLMMs (0.15 s): once here rather than in every worker that meets one
 )
 FIGURE_MODULES = (
-    "matplotlib.figure",  # funnel and bubble plots
-    "matplotlib.backends.backend_svg",
+    "reportgen.present.figures.funnel",
+    "reportgen.present.figures.bubble",
 )
 
 __all__ = ["BUILD_MODULES", "warm"]
@@ -63,20 +59,3 @@ def warm(formats: tuple[str, ...]) -> None:
         from reportgen.present.figures.textwidth import text_width
 
         text_width("0.95 [0.80, 1.10]", 8.5)  # reads the advance table
-        _draw_text()
-
-
-def _draw_text() -> None:
-    """Draw a line of text to SVG in matplotlib's figures' style: loads the font and its
-    metrics."""
-    import matplotlib
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
-
-    from reportgen.present.figures.style import RC_PARAMS
-
-    with matplotlib.rc_context(RC_PARAMS):
-        figure = Figure(figsize=(1, 1))
-        FigureCanvasSVG(figure)
-        figure.add_subplot().text(0.5, 0.5, "0.95 (0.80 to 1.10)")
-        figure.savefig(io.StringIO(), format="svg")

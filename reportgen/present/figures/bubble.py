@@ -5,33 +5,45 @@ study's effect against the moderator, bubble area proportional to its weight in 
 Ratio measures are drawn on the log scale and labelled as ratios (ticks 0.1, 0.2, 0.5, 1, ...);
 other measures on their analysis scale, named. The SVG carries a <title> and <desc> (the same
 words as the alternative text in the report), so it stays accessible when opened alone.
+
+Written as SVG text over ``svgwriter`` and ``plot_axes``, without a plotting library (issue 15):
+the bubbles are one ``<path>`` whatever k, the band, the fitted line and its limits one each
+(evaluated at ``LINE_POINTS`` values, not per study). The same results give the same bytes.
 """
 
 from __future__ import annotations
 
-from html import escape
+import math
 
 import numpy as np
 
-from reportgen.present.figures.style import (
-    DIAMOND_COLOUR,
-    GRID_COLOUR,
-    INK,
-    RC_PARAMS,
-    SQUARE_COLOUR,
-    svg_text,
+from reportgen.present.figures.plot_axes import (
+    BOTTOM_ROOM,
+    FONT_SIZE,
+    Frame,
+    Scale,
+    axes,
+    circles,
+    inset,
+    ratio_ticks,
+    round_ticks,
+    y_label_room,
 )
+from reportgen.present.figures.style import DIAMOND_COLOUR, FONT, GRID_COLOUR, INK, SQUARE_COLOUR
+from reportgen.present.figures.svgwriter import document, group, num, path, xml_text
 from reportgen.present.format import MEASURES
 from reportgen.stats.analysis import OutcomeResult
 from reportgen.stats.measures import measure_info
 from reportgen.stats.regression_analysis import MetaRegression
 
-RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 FINE_RATIO_TICKS = (0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2)
 PERCENT_TICKS = (0.1, 0.5, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99, 99.5, 99.9)
 COARSE_PERCENT_TICKS = (0.1, 1, 5, 10, 20, 30, 50, 70, 80, 90, 95, 99, 99.9)
 LINE_POINTS = 101  # where the fitted line and its band are evaluated
 LARGEST_BUBBLE = 420.0  # area (points squared) of the study with the largest weight
+WIDTH, HEIGHT = 5.2 * 72, 3.6 * 72  # points
+TOP, RIGHT = 8.0, 9.0  # room above and right of the plot
+MARGIN = 0.05  # share of the plot kept clear inside each axis end (matplotlib's margin)
 
 
 def bubble_key(outcome_id: str, index: int) -> str:
@@ -60,22 +72,18 @@ def bubble_points(regression: MetaRegression, result: OutcomeResult) -> dict[str
     }
 
 
-def _y_scale(axis, result: OutcomeResult) -> None:
-    """Label the y axis on the scale drawn: ratios are drawn as logs and labelled as ratios
-    (0.1, 0.2, 0.5, 1, ...; finer ratios where the range is narrow); transformed proportions
-    are labelled in percent at round percentages; differences as they are."""
+def _y_ticks(low: float, high: float, result: OutcomeResult) -> tuple[list[tuple[float, str]], str]:
+    """Ticks and title of the y axis on the scale drawn: ratios are drawn as logs and labelled
+    as ratios (0.1, 0.2, 0.5, 1, ...; finer ratios where the range is narrow); transformed
+    proportions are labelled in percent at round percentages; differences at round values."""
     display = MEASURES[result.outcome.measure]
-    low, high = axis.get_ylim()
     if display.scale == "ratio":
-        ticks = [t for t in RATIO_TICKS if low <= np.log(t) <= high]
-        if len(ticks) > 6:
-            ticks = [t for t in ticks if t in (0.01, 0.1, 0.5, 1, 2, 10, 100)]
+        ticks = ratio_ticks(low, high)
         if len(ticks) < 3:
-            ticks = [t for t in FINE_RATIO_TICKS if low <= np.log(t) <= high]
-        axis.set_yticks([float(np.log(t)) for t in ticks])
-        axis.set_yticklabels([f"{t:g}" for t in ticks])
-        axis.set_ylabel(f"{display.name.capitalize()} (log scale)")
-    elif display.scale == "proportion" and result.outcome.measure != "PR":
+            ticks = [t for t in FINE_RATIO_TICKS if low <= math.log(t) <= high]
+        title = f"{display.name.capitalize()} (log scale)"
+        return [(math.log(t), f"{t:g}") for t in ticks], title
+    if display.scale == "proportion" and result.outcome.measure != "PR":
         measure = measure_info(result.outcome.measure)
         n = result.back_transform_n
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -84,59 +92,81 @@ def _y_scale(axis, result: OutcomeResult) -> None:
         placed = [(y, t) for y, t in placed if np.isfinite(y) and low <= y <= high]
         if len(placed) > 8:
             placed = [(y, t) for y, t in placed if t in COARSE_PERCENT_TICKS]
-        axis.set_yticks([y for y, _ in placed])
-        axis.set_yticklabels([f"{t:g}%" for _, t in placed])
-        axis.set_ylabel("Proportion (transformed scale)")
-    else:
-        axis.set_ylabel(display.name.capitalize())
-
-
-def _with_title(svg: str, title: str, description: str) -> str:
-    """The SVG with a <title> and <desc> as the first children of its root element."""
-    start = svg.index("<svg")
-    end = svg.index(">", start) + 1
-    accessible = f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
-    return svg[:end] + accessible + svg[end:]
+        return [(y, f"{t:g}%") for y, t in placed], "Proportion (transformed scale)"
+    return round_ticks(low, high), display.name.capitalize()
 
 
 def bubble_plot_svg(
     regression: MetaRegression, result: OutcomeResult, title: str, description: str
 ) -> str:
-    """The bubble plot of a one-moderator continuous regression, as SVG text."""
-    import matplotlib
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
-
+    """The bubble plot of a one-moderator continuous regression, as SVG text: the confidence
+    band, its dashed limits and the fitted line, the line of no effect, then the bubbles (one
+    path, largest weight ``LARGEST_BUBBLE`` square points), the axes and their words."""
     if not regression.single_continuous():
         raise ValueError(f"'{regression.name}' is not a regression on one continuous moderator")
     data = bubble_points(regression, result)
     display = MEASURES[result.outcome.measure]
-    with matplotlib.rc_context(RC_PARAMS):
-        figure = Figure(figsize=(5.2, 3.6))
-        FigureCanvasSVG(figure)
-        axis = figure.add_subplot(1, 1, 1)
-        axis.fill_between(
-            data["grid"], data["lower"], data["upper"], color=GRID_COLOUR, alpha=0.35, linewidth=0
-        )
-        axis.plot(data["grid"], data["line"], color=DIAMOND_COLOUR, linewidth=1.4)
-        axis.plot(data["grid"], data["lower"], color=INK, linewidth=0.6, linestyle=(0, (3, 2)))
-        axis.plot(data["grid"], data["upper"], color=INK, linewidth=0.6, linestyle=(0, (3, 2)))
-        if display.null is not None:
-            null = float(np.log(display.null)) if display.scale == "ratio" else display.null
-            axis.axhline(null, color=GRID_COLOUR, linewidth=0.8)
-        axis.scatter(
-            data["x"],
-            data["y"],
-            s=data["area"],
-            color=SQUARE_COLOUR,
-            alpha=0.75,
-            edgecolors=INK,
-            linewidths=0.5,
-            zorder=3,
-        )
-        axis.set_xlabel(regression.name)
-        _y_scale(axis, result)
-        for side in ("right", "top"):
-            axis.spines[side].set_visible(False)
-        figure.tight_layout()
-        return _with_title(svg_text(figure), title, description)
+    null = None
+    if display.null is not None:
+        null = float(np.log(display.null)) if display.scale == "ratio" else display.null
+    radii = np.sqrt(data["area"]) / 2  # matplotlib's marker size: the area of its square
+    values = np.concatenate(
+        [data["y"], data["lower"], data["upper"], [] if null is None else [null]]
+    )
+    finite = values[np.isfinite(values)]
+    provisional = Frame(0.0, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM_ROOM)
+    room = max(MARGIN * (provisional.bottom - provisional.top), float(radii.max()) + 1.0)
+    y = inset(float(finite.min()), float(finite.max()), provisional.bottom, provisional.top, room)
+    y_ticks, y_title = _y_ticks(y.low, y.high, result)
+    frame = Frame(
+        y_label_room([label for _, label in y_ticks]), TOP, WIDTH - RIGHT, HEIGHT - BOTTOM_ROOM
+    )
+    room = max(MARGIN * (frame.right - frame.left), float(radii.max()) + 1.0)
+    x = inset(float(data["x"].min()), float(data["x"].max()), frame.left, frame.right, room)
+    shapes, texts = axes(
+        frame, x, y, round_ticks(x.low, x.high), y_ticks, (regression.name, y_title), WIDTH
+    )
+    upper = _line(x, y, data["grid"], data["upper"])
+    lower = _line(x, y, data["grid"], data["lower"])
+    band = upper + "L" + _line(x, y, data["grid"][::-1], data["lower"][::-1])[1:] + "Z"
+    body = [
+        f"<desc>{xml_text(description)}</desc>",
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        path([band], fill=GRID_COLOUR, fill_opacity=0.35),
+        path(
+            [_line(x, y, data["grid"], data["line"])],
+            fill="none",
+            stroke=DIAMOND_COLOUR,
+            stroke_width=1.4,
+        ),
+        path([lower, upper], fill="none", stroke=INK, stroke_width=0.6, stroke_dasharray="1.8 1.2"),
+        path(
+            [] if null is None else [f"M{num(frame.left)} {num(y(null))}H{num(frame.right)}"],
+            stroke=GRID_COLOUR,
+            stroke_width=0.8,
+        ),
+        shapes,
+        path(
+            circles(
+                [
+                    (x(float(xi)), y(float(yi)), float(r))
+                    for xi, yi, r in zip(data["x"], data["y"], radii, strict=True)
+                    if math.isfinite(xi) and math.isfinite(yi)
+                ]
+            ),
+            fill=SQUARE_COLOUR,
+            fill_opacity=0.75,
+            stroke=INK,
+            stroke_opacity=0.75,
+            stroke_width=0.5,
+        ),
+        group(texts, font_family=FONT, font_size=FONT_SIZE, fill=INK),
+    ]
+    return document(WIDTH, HEIGHT, title, body)
+
+
+def _line(x: Scale, y: Scale, xs: np.ndarray, ys: np.ndarray) -> str:
+    """A polyline through (xs, ys) in data values, as one subpath."""
+    return "M" + "L".join(
+        f"{num(x(float(a)))} {num(y(float(b)))}" for a, b in zip(xs, ys, strict=True)
+    )

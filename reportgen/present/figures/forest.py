@@ -2,8 +2,8 @@
 scale: ``forest_geometry``; words: ``forest_table``; the axis: ``forest_axis``; risk-of-bias
 columns: ``forest_rob``).
 
-Written element by element (``svgwriter``), without a plotting library, so a report that shows
-only forest plots never imports matplotlib (issue 15: a plot costs about its text, linear in k).
+Written element by element (``svgwriter``), without a plotting library, as every figure is
+(issue 15: a plot costs about its text, linear in k; no report imports matplotlib).
 One ``<text>`` per cell, anchored at the edge its column aligns on (so alignment holds whatever
 the font's exact widths); all intervals of a plot in one ``<path>``, squares as ``<rect>``
 (side: the square root of ``ForestLayout.marker_areas``, so the area is proportional to the
@@ -270,7 +270,7 @@ def draw_figures(
     small-study tests ran, ``-bubble-<n>``: one-moderator regressions), and the forest plots
     taller than a page in page-sized parts by outcome id. Drawn once: a split plot's figure is
     its parts stacked (``svgwriter.stack``). ``rob``: risk-of-bias marks by outcome id.
-    matplotlib is imported only by the funnel and bubble plots, where they are drawn."""
+    Every figure is written as SVG text: drawing them never imports matplotlib."""
     from reportgen.present.appendix_regression import draw_bubbles
 
     marks = rob or {}
