@@ -9,8 +9,8 @@ where wall time drifts 2-5x) and peak RSS, the median of ``--repeat`` fresh proc
 
 - floor: a process that only imports the modules a build of the config (HTML, PDF, JSON) ends
   with, nothing else, and exits;
-- bare WeasyPrint: a process that imports WeasyPrint and prints the very HTML reportgen
-  published to a tagged PDF (PDF/UA-1), nothing else;
+- bare WeasyPrint: a process that imports WeasyPrint and prints the very HTML reportgen prints
+  (its page for print) to a tagged PDF (PDF/UA-1), nothing else;
 - reportgen cold: ``reportgen build CONFIG --force --format html,pdf,json`` in a fresh process
   (the build issue 15 measured and set its targets on), and beside it the default build of
   every format (adding the Word file and the results tables);
@@ -41,9 +41,17 @@ WARM_TARGET = 0.8  # CPU seconds per report in a warm process
 
 # The floor imports exactly the modules a build of the config ends with (so a module the build
 # no longer needs leaves the floor too): MODULES_SCRIPT lists them, FLOOR_SCRIPT imports them.
+# It also keeps the page the PDF is printed from (the "print" medium, without what only the
+# screen shows), for the bare render.
 MODULES_SCRIPT = r"""
 import json, sys, tempfile
+import reportgen.render.pdf as pdf
 from reportgen.publish.build import build_report
+printed = pdf.render_pdf
+def keep(html):
+    open(sys.argv[3], "w", encoding="utf-8").write(html)
+    return printed(html)
+pdf.render_pdf = keep
 with tempfile.TemporaryDirectory() as out:
     build_report(sys.argv[1], out, formats=sys.argv[2].split(","))
 print(json.dumps(sorted(name for name in sys.modules if not name.startswith("__"))))
@@ -122,13 +130,15 @@ def main() -> None:
         build = [python, "-m", "reportgen", "build", str(args.config), "--out", str(out)]
         cold = medians([*build, "--force", "--format", FORMATS], args.repeat)
         every_format = medians([*build, "--force"], args.repeat)
-        html = next(out.glob("*/report.html"))
+        html = Path(work) / "printed.html"
+        _, _, modules = measure(
+            [python, "-c", MODULES_SCRIPT, str(args.config), FORMATS, str(html)]
+        )
+        module_list = Path(work) / "modules.json"
+        module_list.write_text(modules, encoding="utf-8")
         bare = medians(
             [python, "-c", BARE_SCRIPT, str(html), str(Path(work) / "bare.pdf")], args.repeat
         )
-        _, _, modules = measure([python, "-c", MODULES_SCRIPT, str(args.config), FORMATS])
-        module_list = Path(work) / "modules.json"
-        module_list.write_text(modules, encoding="utf-8")
         floor = medians([python, "-c", FLOOR_SCRIPT, str(module_list)], args.repeat)
         weasy = medians([python, "-c", "import weasyprint"], args.repeat)
         _, _, output = measure(

@@ -26,11 +26,17 @@ LL0_TOLERANCE = R_DEFAULT_TOLERANCE
 TAU2_MAX_DEFAULT = 100.0
 
 
-def weighted_q(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
-    """Generalised Cochran's Q: sum w (y - mu_w)^2 with w = 1/(v + tau2) (metafor's .QE.func)."""
-    w = 1 / (v + tau2)
-    residual = y - inner(w, y) / w.sum()
-    return float(inner(w * residual, residual))
+def weighted_q(y: np.ndarray, v: np.ndarray, tau2: float, buffers: Buffers | None = None) -> float:
+    """Generalised Cochran's Q: sum w (y - mu_w)^2 with w = 1/(v + tau2) (metafor's .QE.func).
+    ``buffers``: work arrays of size k to reuse (root finding evaluates Q dozens of times;
+    fresh arrays each time cost more than the sums at large k)."""
+    if buffers is None:
+        w = 1 / (v + tau2)
+        residual = y - inner(w, y) / w.sum()
+        return float(inner(w * residual, residual))
+    w = buffers.weights(v, tau2)
+    residual = np.subtract(y, inner(w, y) / w.sum(), out=buffers.residual)
+    return float(inner(np.multiply(w, residual, out=buffers.weighted), residual))
 
 
 def _hedges(y: np.ndarray, v: np.ndarray) -> float:
@@ -63,12 +69,13 @@ def _tau2_max(y: np.ndarray) -> float:
 def _pm(y: np.ndarray, v: np.ndarray) -> float:
     """Paule-Mandel: the tau2 at which generalised Q equals k - 1 (``uniroot`` as metafor)."""
     target = y.size - 1
-    if weighted_q(y, v, 0.0) < target:
+    buffers = Buffers.for_size(y.size)
+    if weighted_q(y, v, 0.0, buffers) < target:
         return 0.0
     upper = _tau2_max(y)
-    if weighted_q(y, v, upper) > target:
+    if weighted_q(y, v, upper, buffers) > target:
         raise AnalysisError(f"Paule-Mandel: tau2 exceeds {upper:g}; try another method")
-    return zeroin(lambda t: weighted_q(y, v, t) - target, 0.0, upper)
+    return zeroin(lambda t: weighted_q(y, v, t, buffers) - target, 0.0, upper)
 
 
 class Buffers:
@@ -197,17 +204,16 @@ def q_profile_interval(
     crit_upper = float(chdtri(df, alpha / 2))  # upper-tail quantile: gives the lower bound
     crit_lower = float(chdtri(df, 1 - alpha / 2))
     top = max(TAU2_MAX_DEFAULT, 10 * tau2)
-    q_at_zero, q_at_top = weighted_q(y, v, 0.0), weighted_q(y, v, top)
+    buffers = Buffers.for_size(y.size)
+
+    def q(t: float) -> float:
+        return weighted_q(y, v, t, buffers)
+
+    q_at_zero, q_at_top = q(0.0), q(top)
     if q_at_zero < crit_lower:
         return 0.0, 0.0
-    if q_at_top > crit_lower:
-        upper = top
-    else:
-        upper = zeroin(lambda t: weighted_q(y, v, t) - crit_lower, 0.0, top)
+    upper = top if q_at_top > crit_lower else zeroin(lambda t: q(t) - crit_lower, 0.0, top)
     if q_at_top > crit_upper:
         return top, top
-    if q_at_zero < crit_upper:
-        lower = 0.0
-    else:
-        lower = zeroin(lambda t: weighted_q(y, v, t) - crit_upper, 0.0, top)
+    lower = 0.0 if q_at_zero < crit_upper else zeroin(lambda t: q(t) - crit_upper, 0.0, top)
     return lower, upper
