@@ -23,7 +23,7 @@ from typing import Any
 from reportgen.desk.covidence import LEADING, CovidenceExport, CovidenceStudy, extraction
 from reportgen.desk.covidence_map import MAP_NAME, ExportMap, OutcomeMap, read_map, recognise
 from reportgen.desk.covidence_map import skeleton as map_skeleton
-from reportgen.desk.imported import Imported, cell_number, config_text, data_csv, slug
+from reportgen.desk.imported import Imported, add_config, cell_number, data_csv, slug
 from reportgen.errors import UserError
 
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)[a-z]?\b")
@@ -93,20 +93,13 @@ def _config(export: CovidenceExport, file: Path, mapped: ExportMap, imported: Im
         "rewrite report.title, report.intervention and each outcome's plain_label in plain "
         "words (they are the map's labels)"
     )
-    listed = {row["study"] for entry in entries for row in entry.pop("rows")}
     report = {"id": config_id, "title": mapped.report.get("title", "Imported Covidence review")}
     for key in ("intervention", "comparator"):
         if key in mapped.report:
             report[key] = mapped.report[key]
     report["source"] = f"Imported from {file.name} (Covidence extraction)"
-    document = {
-        "report": report,
-        "studies": [s for s in studies.values() if s["id"] in listed],
-        "outcomes": entries,
-    }
-    imported.notes += [f"{config_id}.yaml: {note}" for note in notes]
     made_by = f"reportgen import covidence from {file.name}"
-    imported.files[f"{config_id}.yaml"] = config_text(document, made_by, notes)
+    add_config(imported, config_id, report, studies, entries, notes, made_by)
 
 
 def _study_entries(

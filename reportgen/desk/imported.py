@@ -59,6 +59,28 @@ def config_text(document: dict[str, Any], made_by: str, notes: list[str]) -> str
     return "\n".join(header) + "\n\n" + commented_yaml(document, config_schema())
 
 
+def add_config(
+    imported: Imported,
+    config_id: str,
+    report: dict[str, Any],
+    studies: dict[str, dict[str, Any]],
+    entries: list[dict[str, Any]],
+    notes: list[str],
+    made_by: str,
+) -> None:
+    """Add ``<config_id>.yaml`` to ``imported``: the outcomes ``entries`` (each with the
+    ``rows`` it read, taken out here), only the studies some outcome has rows for, and the
+    import's ``notes`` on top of the config and in what is printed."""
+    listed = {row["study"] for entry in entries for row in entry.pop("rows")}
+    document = {
+        "report": report,
+        "studies": [s for s in studies.values() if s["id"] in listed],
+        "outcomes": entries,
+    }
+    imported.notes += [f"{config_id}.yaml: {note}" for note in notes]
+    imported.files[f"{config_id}.yaml"] = config_text(document, made_by, notes)
+
+
 def cell_number(text: str, key: str, kind: str) -> tuple[str, str]:
     """A cell of an export as the data CSV writes it (counts and sizes whole), or the message
     saying what is wrong with it; ``key`` is the data column (``..._n`` is a size)."""

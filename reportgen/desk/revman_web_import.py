@@ -28,7 +28,7 @@ from collections import Counter
 from typing import Any
 
 from reportgen.desk.covidence_import import YEAR
-from reportgen.desk.imported import Imported, cell_number, config_text, data_csv, slug
+from reportgen.desk.imported import Imported, add_config, cell_number, data_csv, slug
 from reportgen.desk.revman_web import Row, StudyData
 from reportgen.desk.revman_web_contrast import RATIOS, contrast_outcome, measure_of
 from reportgen.errors import UserError
@@ -141,17 +141,10 @@ def _config(
         return
     notes.append("method: reportgen's default (the study data hold no analysis settings)")
     notes.append("rewrite each outcome's plain_label in plain words (they are RevMan's names)")
-    listed = {row["study"] for entry in entries for row in entry.pop("rows")}
     report = {"id": config_id, "title": title, "intervention": pair[0], "comparator": pair[1]}
     report["source"] = f"Imported from {', '.join(data.files)} (RevMan Web study data)"
-    document = {
-        "report": report,
-        "studies": [s for s in studies.values() if s["id"] in listed],
-        "outcomes": entries,
-    }
-    imported.notes += [f"{config_id}.yaml: {note}" for note in notes]
     made_by = f"reportgen import revman-web from {', '.join(data.files)}"
-    imported.files[f"{config_id}.yaml"] = config_text(document, made_by, notes)
+    add_config(imported, config_id, report, studies, entries, notes, made_by)
 
 
 def _studies(data: StudyData) -> dict[str, dict[str, Any]]:
