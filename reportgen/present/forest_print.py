@@ -99,7 +99,7 @@ def forest_print(result: OutcomeResult, marks: Marks | None = None) -> dict[str,
             )
         ],
         "axis_title": axis_title(result, log),
-        "favours": words.favours,
+        "favours": _favours(words.favours, scale.x(null) if null is not None else None),
         "heterogeneity": heterogeneity_line(result.model),
         "track_mm": _mm(TRACK_MM),
         "row_mm": _mm(ROW_MM),
@@ -196,6 +196,20 @@ def _study_rows(
             )
         )
     return rows
+
+
+def _favours(words: tuple[str, str] | None, null_x: float | None) -> dict[str, str] | None:
+    """The favours words either side of the line of no effect, as the figure places them:
+    the left one ending ``gap`` before it, the right one starting ``gap`` after it."""
+    if words is None or null_x is None:
+        return None
+    gap = 1.0
+    return {
+        "left": words[0],
+        "left_right": _mm(TRACK_MM - null_x + gap),
+        "right": words[1],
+        "right_left": _mm(null_x + gap),
+    }
 
 
 def _complete(row: dict[str, Any], data_columns: int) -> dict[str, Any]:
