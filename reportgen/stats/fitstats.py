@@ -52,16 +52,21 @@ class _Traces:
     tr_pvp: float  # sum(PV * P)
 
 
-def _traces(w: FloatArray, v: FloatArray) -> _Traces:
+def _traces(w: FloatArray, v: FloatArray, buffers: Buffers) -> _Traces:
+    """The traces from sums over studies; the products are formed in ``buffers`` (``w`` may be
+    ``buffers.w``, which is left as it is)."""
     s = float(w.sum())
-    ww, wv = w * w, w * v
-    w2, w3 = inner(w, w), inner(ww, w)
-    w2v, w3v = inner(ww, v), inner(ww, wv)
-    w2v2, w3v2 = inner(ww, v * v), inner(ww * w, v * v)
+    w2, wv_sum = inner(w, w), inner(w, v)
+    ww = np.multiply(w, w, out=buffers.residual)
+    w3, w2v = inner(ww, w), inner(ww, v)
+    vv = np.multiply(v, v, out=buffers.scratch)
+    w2v2 = inner(ww, vv)
+    w3v = inner(ww, np.multiply(w, v, out=buffers.weighted))
+    w3v2 = inner(np.multiply(ww, w, out=buffers.weighted), vv)
     return _Traces(
         tr_p=s - w2 / s,
         tr_pp=w2 - 2 * w3 / s + w2**2 / s**2,
-        tr_pv=inner(w, v) - w2v / s,
+        tr_pv=wv_sum - w2v / s,
         tr_pvpv=w2v2 - 2 * w3v2 / s + w2v**2 / s**2,
         tr_pvp=w2v - 2 * w3v / s + w2v * w2 / s**2,
     )
@@ -74,22 +79,22 @@ def tau2_standard_error(
     arrays of size k to reuse (their contents are overwritten)."""
     k = y.size
     t = max(tau2, 0.0)
+    if method not in ("DL", "HS", "HE", "SJ", "ML", "REML", "PM", "EB"):
+        return None
+    buffers = buffers or Buffers.for_size(k)
     if method in ("DL", "HS"):
-        w = 1 / v
-        m = _traces(w, v)
+        w = buffers.weights(v, 0.0)  # 1 / v
+        m = _traces(w, v, buffers)
         spread = math.sqrt(2 * (k - 1) + 4 * t * m.tr_p + 2 * t**2 * m.tr_pp)
         return spread / (m.tr_p if method == "DL" else float(w.sum()))
     if method == "HE":
-        m = _traces(np.ones_like(v), v)
+        m = _traces(np.ones_like(v), v, buffers)
         return math.sqrt(2 * m.tr_pvpv + 4 * t * m.tr_pv + 2 * t**2 * (k - 1)) / (k - 1)
     if method == "SJ":
         tau2_0 = float(np.var(y))  # var(y) (k - 1)/k
-        m = _traces(1 / (v + tau2_0), v)
+        m = _traces(buffers.weights(v, tau2_0), v, buffers)
         spread = 2 * m.tr_pvpv + 4 * t * m.tr_pvp + 2 * t**2 * m.tr_pp
         return tau2_0 * math.sqrt(spread) / (k - 1)
-    if method not in ("ML", "REML", "PM", "EB"):
-        return None
-    buffers = buffers or Buffers.for_size(k)
     w = buffers.weights(v, t)
     if method == "ML":
         return math.sqrt(2 / inner(w, w))
