@@ -10,7 +10,7 @@ where wall time drifts 2-5x) and peak RSS, the median of ``--repeat`` fresh proc
 - floor: a process that only imports the modules a build of the config (HTML, PDF, JSON) ends
   with, nothing else, and exits;
 - bare WeasyPrint: a process that imports WeasyPrint and prints the very HTML reportgen prints
-  (its page for print) to a tagged PDF (PDF/UA-1), nothing else;
+  (its page for print) with the report stylesheet to a tagged PDF (PDF/UA-1), nothing else;
 - reportgen cold: ``reportgen build CONFIG --force --format html,pdf,json`` in a fresh process
   (the build issue 15 measured and set its targets on), and beside it the default build of
   every format (adding the Word file and the results tables);
@@ -47,9 +47,11 @@ MODULES_SCRIPT = r"""
 import json, sys, tempfile
 import reportgen.render.pdf as pdf
 from reportgen.publish.build import build_report
+from reportgen.render.html import stylesheet
 printed = pdf.render_pdf
 def keep(html):
     open(sys.argv[3], "w", encoding="utf-8").write(html)
+    open(sys.argv[3] + ".css", "w", encoding="utf-8").write(stylesheet())
     return printed(html)
 pdf.render_pdf = keep
 with tempfile.TemporaryDirectory() as out:
@@ -68,9 +70,10 @@ for name in json.load(open(sys.argv[1], encoding="utf-8")):
 
 BARE_SCRIPT = r"""
 import sys
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 html = open(sys.argv[1], encoding="utf-8").read()
-HTML(string=html).write_pdf(sys.argv[2], pdf_variant="pdf/ua-1")
+css = CSS(string=open(sys.argv[1] + ".css", encoding="utf-8").read())
+HTML(string=html).write_pdf(sys.argv[2], pdf_variant="pdf/ua-1", stylesheets=[css])
 """
 
 FORMATS = "html,pdf,json"  # what issue 15 measured; the default build adds docx, csv, xlsx

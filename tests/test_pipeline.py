@@ -113,3 +113,36 @@ def test_headline_is_the_whole_claim_and_reading_note_says_only_what_is_shown(
     note = page.split('<p class="ci-note">')[1].split("</p>")[0]
     assert note.startswith("Each picture shows 100 people")
     assert "brackets" not in note
+
+
+def test_the_print_page_is_styled_by_the_printer_s_parsed_stylesheet(
+    write_config, minimal_config, tmp_path, monkeypatch
+):
+    """The print page carries no inline stylesheet: the PDF printer applies the report
+    stylesheet it parsed once, and parses it again only when the file changes (``watch``)."""
+    import shutil
+    import subprocess
+
+    from reportgen.publish.build import StageTimer, load_and_analyse, prepare
+    from reportgen.render import html as html_module
+    from reportgen.render import pdf as pdf_module
+
+    loaded, results = load_and_analyse(write_config(minimal_config), StageTimer())
+    view = prepare(loaded, results, None, StageTimer(), False, False).view
+    assert "<style>" in html_renderer.render_html(view, "screen")
+    printed = html_renderer.render_html(view, "print")
+    assert "<style>" not in printed
+    if shutil.which("pdftotext"):  # the stylesheet's running footer shows it was applied
+        pdf = tmp_path / "printed.pdf"
+        pdf.write_bytes(pdf_module.render_pdf(printed))
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
+        assert "Page 1 of" in text.stdout
+
+    first = pdf_module.report_stylesheet()
+    assert pdf_module.report_stylesheet() is first
+    templates = tmp_path / "templates"
+    shutil.copytree(html_module.templates_dir(), templates)
+    monkeypatch.setattr(html_module, "templates_dir", lambda: templates)
+    css = templates / html_module.STYLESHEET
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    assert pdf_module.report_stylesheet() is not first
