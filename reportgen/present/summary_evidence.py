@@ -16,7 +16,7 @@ from reportgen.interpret.certainty import LEVELS
 from reportgen.interpret.findings import Finding
 from reportgen.present.format import capitalise
 from reportgen.present.locale import Locale
-from reportgen.present.prose import Prose
+from reportgen.present.prose import STRUCTURED, Prose
 from reportgen.stats.analysis import ReportResults
 
 PARENTHESIS = re.compile(r"\s*(\(.*\))\s*$")
@@ -73,7 +73,27 @@ def certainty_sentences(
                 outcomes=words.join([labels[i] for i in ids]),
             )
         reasons.append(Prose(text))
+    reasons += _noted_ratings(findings, words)
     return tuple(sentences), tuple(reasons)
+
+
+def _noted_ratings(findings: tuple[Finding, ...], words: Locale) -> list[Prose]:
+    """The editor's note on a lowered rating that names no reason ('Survival: Rated low by the
+    review authors.'), so that every outcome the summary is unsure about has its why. Edge
+    cases: a high rating, or a rating with reasons, says it through the reasons above; a
+    lowered rating with neither reasons nor a note has nothing to say here."""
+    noted = []
+    for index, finding in enumerate(findings):  # findings keep the config's outcome order
+        rating = finding.certainty
+        if rating.level == "high" or rating.reasons or not rating.note:
+            continue
+        text = words.text(
+            "certainty.noted",
+            outcome=capitalise(finding.result.outcome.label),
+            note=rating.note.strip(),
+        )
+        noted.append(Prose(text, STRUCTURED, ("outcomes", index, "certainty", "note")))
+    return noted
 
 
 def limitation_sentences(
