@@ -120,3 +120,26 @@ def test_word_shows_a_plot_taller_than_a_page_whole(tmp_path):
     with zipfile.ZipFile(built.folder / "report.docx") as docx:
         document = docx.read("word/document.xml").decode("utf-8")
     assert 'descr="Forest plot of death in 60 studies' in document
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_favours_words_keep_their_lines_near_an_edge_of_the_plot(tmp_path):
+    """The response plot's line of no effect (OR 1) sits near the left end of its axis: the
+    left words ('← Favours' over 'control') keep their two lines instead of wrapping at every
+    word into the heterogeneity line below."""
+    config = tmp_path / "review.yaml"
+    shutil.copy("configs/matched-targeted-therapy-advanced-cancer.yaml", config)
+    built = build_report(config, tmp_path / "out", formats=("pdf",))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(built.folder / "report.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', boxes)
+    arrows = [float(y) for _x, y, text in words if text == "←"]
+    favours = [float(y) for _x, y, text in words if text == "Favours"]
+    assert arrows
+    for arrow in arrows:  # 'Favours' beside the arrow, not wrapped to the line below it
+        assert arrow in favours
+        assert not [y for y in favours if 0 < y - arrow < 12]
