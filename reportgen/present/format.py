@@ -329,15 +329,6 @@ def per_time_count(rate: float) -> str:
     return significant(scaled, 1)
 
 
-def axis_tick(value: float, step: float) -> str:
-    """A tick label on a linear axis with the decimals its step needs and no more: a step of 1
-    gives '−1', 0.5 gives '−0.5', 0.25 gives '0.75' (and '0.50' beside it, so the labels align)."""
-    digits = 0
-    while digits < 6 and abs(round(step, digits) - step) > 1e-9 * max(1.0, abs(step)):
-        digits += 1
-    return number(value, digits)
-
-
 def effect_value(value: float, measure: str) -> str:
     """A natural-scale value as tables show it: proportions in percent with one decimal, rates
     and rate differences per RATE_PER units of person-time, ratios and differences with two

@@ -5,16 +5,17 @@ instead of pixels), the data columns left of the plot and the x axis. No matplot
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from reportgen.present.format import MEASURES, RATE_PER, as_entered, axis_tick, effect_value
+from reportgen.present.figures.plot_axes import round_ticks
+from reportgen.present.format import MEASURES, RATE_PER, as_entered, effect_value
 from reportgen.stats.analysis import OutcomeResult, StudyResult
 from reportgen.stats.measures import method_info
 from reportgen.stats.subanalyses import SubResult
 
+FOREST_LINEAR_TICKS = 5  # the forest plot's narrow panel: labels stay apart
 MAX_MARKER_AREA = 160.0  # points^2 for the heaviest study
 MIN_MARKER_AREA = 10.0
 # Rows of plot (studies, subgroup headers and diamonds, in row units) that fit on an A4 page
@@ -282,24 +283,8 @@ def x_axis(result: OutcomeResult) -> tuple[float, float, list[float], list[str],
     pad = 0.05 * (high - low or 1.0)
     low, high = low - pad, high + pad
     unit = RATE_PER if display.per_time else 1
-    shown, step = nice_ticks(low * unit, high * unit)
-    labels = [axis_tick(t, step) for t in shown]
-    return low, high, [t / unit for t in shown], labels, False
-
-
-def nice_ticks(low: float, high: float, most: int = 5) -> tuple[list[float], float]:
-    """Every multiple of a round step (1, 2, 2.5 or 5 times a power of ten) from ``low`` to
-    ``high``, the smallest step giving at most ``most`` of them, and the step: so 0 is a tick
-    whenever the range holds it. Edge case: a range too narrow for two ticks gets its ends."""
-    if not high > low:
-        return [low, high], abs(high - low) or 1.0
-    power = 10.0 ** math.floor(math.log10((high - low) / most))
-    for multiple in (1, 2, 2.5, 5, 10, 20, 25, 50):
-        step = multiple * power
-        first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
-        if last - first + 1 <= most:
-            break
-    return [round(k * step, 12) + 0.0 for k in range(first, last + 1)], step
+    shown = round_ticks(low * unit, high * unit, most=FOREST_LINEAR_TICKS)
+    return low, high, [t / unit for t, _ in shown], [label for _, label in shown], False
 
 
 def favours_labels(result: OutcomeResult) -> tuple[str, str] | None:

@@ -87,14 +87,15 @@ def round_ticks(low: float, high: float, most: int = MOST_TICKS) -> list[tuple[f
     if span <= 0:
         return [(low, number(low, 2))]
     power = 10.0 ** math.floor(math.log10(span / most))
-    step = next(
-        m * power
-        for m in STEPS
-        if math.floor(high / (m * power)) - math.ceil(low / (m * power)) < most
-    )
+    step = next(m * power for m in STEPS if len(_multiples(low, high, m * power)) <= most)
     decimals = next(d for d in range(12) if abs(round(step, d) - step) < step * 1e-9)
-    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
-    return [(i * step, number(i * step + 0.0, decimals)) for i in range(first, last + 1)]
+    return [(i * step, number(i * step + 0.0, decimals)) for i in _multiples(low, high, step)]
+
+
+def _multiples(low: float, high: float, step: float) -> range:
+    """The multiples of ``step`` from ``low`` to ``high`` (as whole numbers of steps), with a
+    tolerance for values a rounding error outside."""
+    return range(math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9) + 1)
 
 
 def ratio_ticks(low: float, high: float) -> list[float]:
