@@ -78,6 +78,11 @@ def test_html_has_no_axe_violations(reports, viewport):
                         f"{report_id} ({viewport}): {violation['id']} at "
                         f"{violation['nodes'][0]['target']}"
                     )
+                # Reflow (WCAG 1.4.10): the page itself never scrolls sideways; wide tables
+                # and figures scroll inside their own blocks.
+                page_width = page.evaluate("document.documentElement.scrollWidth")
+                if page_width > width:
+                    problems.append(f"{report_id} ({viewport}): the page is {page_width} px wide")
                 external = [url for url in requests if not url.startswith(("file:", "data:"))]
                 assert not external, f"{report_id} made external requests: {external}"
                 page.close()
