@@ -112,3 +112,11 @@ def test_a_regional_tag_uses_its_language(write_config, minimal_config, tmp_path
     text = minimal_config.replace("  title: A minimal report\n", "  title: T\n  language: en-GB\n")
     built = build_report(write_config(text), tmp_path / "out", formats=("html",))
     assert 'id="summary" lang="en"' in (built.folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_dates_read_as_a_reader_says_them():
+    words = locale_module.locale("en")
+    assert words.date("2026-12-07") == "7 December 2026"
+    assert words.date("2025-01-31") == "31 January 2025"
+    for not_a_date in ("2026-13-01", "2026-00-10", "December 2026", "", "2026-12"):
+        assert words.date(not_a_date) == not_a_date

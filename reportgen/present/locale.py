@@ -78,6 +78,18 @@ class Locale:
         words = self._data["numbers"]["count_words"]
         return str(words[count]) if 0 <= count < len(words) else format_count(count)
 
+    def date(self, iso: str) -> str:
+        """'2026-12-07' -> '7 December 2026' (``numbers.date``, ``numbers.months``). Edge case:
+        text that is not an ISO date (YYYY-MM-DD) is returned as it is."""
+        try:
+            year, month, day = (int(part) for part in iso.split("-"))
+            name = self._data["numbers"]["months"][month - 1]
+        except (ValueError, IndexError):
+            return iso
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return iso
+        return self.text("numbers.date", day=day, month=name, year=year)
+
     def join(self, items: list[str]) -> str:
         """['a', 'b', 'c'] -> 'a, b and c'."""
         if len(items) <= 1:

@@ -196,7 +196,9 @@ def _up_to_date(
         sentences.append(words.text("summary.up_to_date.published", published=report.published))
     if number and updated:
         sentences.append(
-            words.text("summary.up_to_date.version_dated", version=number, updated=updated)
+            words.text(
+                "summary.up_to_date.version_dated", version=number, updated=words.date(updated)
+            )
         )
     elif number:
         sentences.append(words.text("summary.up_to_date.version", version=number))
