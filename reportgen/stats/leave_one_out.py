@@ -6,10 +6,12 @@ fitted object: each refit pools ``yi`` and ``vi`` with one entry deleted, so no 
 and no effect size recomputed per study (the pooling's work arrays, sized k - 1, are shared by
 every refit). Mantel-Haenszel, Peto and GLMM models fit the counts themselves and get the table
 without study ``i`` by slicing (no per-study filtering in Python). Memory stays O(k): one refit
-at a time.
+at a time, and each row keeps no arrays of its own (``pooling.leave_one_out_model``).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 
@@ -18,8 +20,9 @@ from reportgen.errors import AnalysisError
 from reportgen.stats.data import OutcomeTable
 from reportgen.stats.effects import EffectSizes, to_natural
 from reportgen.stats.fitting import FITTERS, Fit, FitOptions, NaturalScale, size_column
+from reportgen.stats.frozen import readonly_array
 from reportgen.stats.measures import METHODS
-from reportgen.stats.pooling import PoolResult
+from reportgen.stats.pooling import NO_WEIGHTS, PoolResult, leave_one_out_model
 from reportgen.stats.subanalyses import (
     LEAVE_ONE_OUT_MIN_K,
     SubResult,
@@ -43,13 +46,15 @@ def leave_one_out(outcome: Outcome, table: OutcomeTable, fit: Fit) -> tuple[SubR
     options = fit_options(outcome)
     if METHODS[outcome.method].fitter != "uni":
         return tuple(
-            sub_result(
-                table.study_ids[i],
-                without(table, i),
-                outcome.measure,
-                outcome.method,
-                outcome.test,
-                options,
+            _without_weights(
+                sub_result(
+                    table.study_ids[i],
+                    without(table, i),
+                    outcome.measure,
+                    outcome.method,
+                    outcome.test,
+                    options,
+                )
             )
             for i in range(table.k)
         )
@@ -71,6 +76,7 @@ def _inverse_variance(
         reciprocal = 1.0 / np.asarray(table[column], dtype=float)
         n_left = (k - 1) / (reciprocal.sum() - reciprocal)
     rows = []
+    y, v = readonly_array(effects.yi), readonly_array(effects.vi)  # shared by every row
     for i in range(k):
         label = table.study_ids[i]
         rest = EffectSizes(
@@ -85,8 +91,15 @@ def _inverse_variance(
             rows.append(_not_estimable(label, k - 1, outcome, str(error)))
             continue
         n = None if n_left is None else float(n_left[i])
-        rows.append(SubResult(label, k - 1, model, _natural(model, effects.measure, n)))
+        natural = _natural(model, effects.measure, n)
+        rows.append(SubResult(label, k - 1, leave_one_out_model(model, i, y, v), natural))
     return tuple(rows)
+
+
+def _without_weights(row: SubResult) -> SubResult:
+    """A Mantel-Haenszel, Peto or GLMM row without its per-study weights, like the
+    inverse-variance rows (``pooling.leave_one_out_model``): k rows stay O(k) in memory."""
+    return dataclasses.replace(row, model=dataclasses.replace(row.model, weights=NO_WEIGHTS))
 
 
 def _natural(model: PoolResult, measure: str, n: float | None) -> NaturalScale:
