@@ -12,7 +12,7 @@ Everything is vectorised with numpy: no per-study Python loop.
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 METHODS = ESTIMATORS
 # TESTS: re-exported from the registry.
 CONFIDENCE_LEVEL = DEFAULT_LEVEL / 100  # the default level as a proportion (0.95)
+ProfileData = tuple[FloatArray, FloatArray, float, float]  # y, v, tau2, typical variance
 
 
 @dataclass(frozen=True)
@@ -50,30 +51,6 @@ class MHTests(FrozenResult):
     tarone_p: float
 
 
-@dataclass(frozen=True)
-class LeftOut:
-    """What the Q-profile interval of a model fitted without study ``index`` needs, read from
-    the whole outcome's ``y`` and ``v`` (read-only arrays shared by every leave-one-out model of
-    the outcome): each model holds O(1) of its own instead of copies of k - 1 values."""
-
-    y: FloatArray
-    v: FloatArray
-    index: int
-    tau2: float
-    typical_variance: float
-
-    def profile_data(self) -> tuple[FloatArray, FloatArray, float, float]:
-        return (
-            np.delete(self.y, self.index),
-            np.delete(self.v, self.index),
-            self.tau2,
-            self.typical_variance,
-        )
-
-
-NO_WEIGHTS = readonly_array(np.empty(0))
-
-
 @dataclass(frozen=True, eq=False)
 class PoolResult(FrozenResult):
     """A pooled estimate on the analysis scale, with its heterogeneity statistics.
@@ -81,8 +58,8 @@ class PoolResult(FrozenResult):
     Field names match ``results.json`` (``model`` and ``heterogeneity``). ``tau2``, ``i2`` (in
     percent), ``h2`` and ``q_p`` are None when k = 1, where heterogeneity cannot be estimated.
     ``df`` is the t distribution's degrees of freedom under Knapp-Hartung, else None.
-    ``weights`` are percentages summing to 100, in input order (empty for a leave-one-out
-    model: ``leave_one_out_model``). ``tau2_ci_*`` and ``i2_ci_*``
+    ``weights`` are percentages summing to 100, in input order (empty for leave-one-out rows).
+    ``tau2_ci_*`` and ``i2_ci_*``
     are Q-profile confidence bounds (None when k = 1), computed on first use. Every interval is
     at ``level`` percent (default 95).
 
@@ -121,11 +98,11 @@ class PoolResult(FrozenResult):
     level: float = DEFAULT_LEVEL  # of the CI, PI and the Q-profile intervals, in percent
     components: VarianceComponents | None = None  # three-level models only (stats.multilevel)
     # (y, v, tau2, typical variance): what the Q-profile interval needs, computed on first use.
-    _profile_data: tuple[FloatArray, FloatArray, float, float] | None = field(
+    _profile_data: ProfileData | None = field(default=None, repr=False, compare=False)
+    # Or where to get it on first use (leave-one-out rows: ``leave_one_out.LeftOut``).
+    _profile_source: Callable[[], ProfileData] | None = field(
         default=None, repr=False, compare=False
     )
-    # A leave-one-out model's Q-profile data, kept as the outcome's arrays and an index.
-    _left_out: LeftOut | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weights", readonly_array(self.weights))
@@ -137,10 +114,8 @@ class PoolResult(FrozenResult):
 
     @cached_property
     def _q_profile(self) -> tuple[float, float, float, float] | None:
-        data = self._profile_data
-        if data is None and self._left_out is not None:
-            data = self._left_out.profile_data()
-        if data is None:
+        data = self._profile_data or (self._profile_source and self._profile_source())
+        if not data:
             return None
         y, v, tau2, typical_variance = data
         lower, upper = q_profile_interval(y, v, tau2, self.level / 100)
@@ -325,21 +300,6 @@ def pool(
         level=level,
         _profile_data=(y, v, float(tau2), float(typical_variance)),
     )
-
-
-def leave_one_out_model(
-    model: PoolResult, left_out: int, y: FloatArray, v: FloatArray
-) -> PoolResult:
-    """``model``, fitted to ``y`` and ``v`` without study ``left_out``, holding no per-study
-    arrays of its own: no weights (leave-one-out reports none, as metafor's ``leave1out``), and
-    its Q-profile data read on first use from ``y`` and ``v``, which the caller makes read-only
-    once and shares. The k leave-one-out models of an outcome then take O(k) memory, not
-    O(k^2) (600 MB at k = 5,000). Edge case: a model without Q-profile data keeps none."""
-    left = None
-    if model._profile_data is not None:
-        _y, _v, tau2, typical_variance = model._profile_data
-        left = LeftOut(y, v, left_out, tau2, typical_variance)
-    return dataclasses.replace(model, weights=NO_WEIGHTS, _profile_data=None, _left_out=left)
 
 
 def _checked_inputs(
