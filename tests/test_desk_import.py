@@ -91,3 +91,16 @@ def test_a_file_that_is_not_a_revman_export_is_a_located_error(tmp_path):
     assert result.returncode == 1
     assert f"{other}:1: not a RevMan 'Data and analyses' export" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_line_python_cannot_read_is_located_not_a_traceback(tmp_path):
+    """A cell over Python's csv field limit (128 KiB), after a quoted cell holding a line break:
+    the message names the line the bad row starts on (4, not its row index 3) and exits 1."""
+    export = tmp_path / "export.csv"
+    header = "Comparison Number,Outcome Number,Subgroup Number,Name,Data Type\n"
+    rows = '1,0,0,"Exercise\nversus usual care",\n' + f'1,1,0,"{"x" * 200_000}",Dichotomous\n'
+    export.write_text(header + rows, encoding="utf-8")
+    result = reportgen("import", "revman", str(export), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert f"{export}:4: not a CSV line (field larger than field limit" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -23,11 +23,9 @@ Which template column holds which number is the editor's to say (``desk.covidenc
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
-from reportgen.desk.revman import decode
+from reportgen.desk.csvfile import CsvProblem, by_column, read_rows
 
 LEADING = ("Covidence #", "Study ID", "Title", "Reviewer Name")
 CONSENSUS = "consensus"
@@ -75,54 +73,27 @@ class CovidenceExport:
     studies: tuple[CovidenceStudy, ...]
 
 
-def column_names(header: list[str]) -> list[str]:
-    """The header's names, stripped; a name's second and later occurrences get `` [2]``, ..."""
-    seen: dict[str, int] = {}
-    names = []
-    for raw in header:
-        name = raw.strip()
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name} [{seen[name]}]")
-    return names
-
-
 def read_covidence(raw: bytes) -> CovidenceExport:
     """The studies of a Covidence extraction CSV export, with every line of each."""
-    reader = csv.reader(io.StringIO(decode(raw), newline=""))
     try:
-        header = next(reader, [])
-    except csv.Error as error:
-        raise CovidenceError(f"not a CSV file ({error})", 1) from None
-    columns = column_names(header)
-    if tuple(columns[:4]) != LEADING:
-        raise CovidenceError(
-            "not a Covidence extraction export: the first columns must be " + ", ".join(LEADING),
-            1,
-        )
-    studies: dict[str, list[ExportRow]] = {}
-    end = reader.line_num
-    while True:
-        start = end + 1
-        try:
-            cells = next(reader, None)
-        except csv.Error as error:
-            raise CovidenceError(f"not a CSV line ({error})", start) from None
-        end = reader.line_num
-        if cells is None:
-            break
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(columns):
+        columns, lines = read_rows(raw)
+        if tuple(columns[:4]) != LEADING:
             raise CovidenceError(
-                f"{len(cells)} cells, but the header has {len(columns)} columns", start
+                "not a Covidence extraction export: the first columns must be "
+                + ", ".join(LEADING),
+                1,
             )
-        row = dict(zip(columns, (c.strip() for c in cells), strict=False))
-        row.update({name: "" for name in columns[len(cells) :]})
-        if not row["Covidence #"]:
-            raise CovidenceError("empty (every line names its Covidence record)", start, LEADING[0])
-        studies.setdefault(row["Covidence #"], []).append(
-            ExportRow(start, row["Reviewer Name"], row)
-        )
+        studies: dict[str, list[ExportRow]] = {}
+        for start, cells in lines:
+            row = by_column(columns, cells, start)
+            if not row["Covidence #"]:
+                message = "empty (every line names its Covidence record)"
+                raise CovidenceError(message, start, LEADING[0])
+            studies.setdefault(row["Covidence #"], []).append(
+                ExportRow(start, row["Reviewer Name"], row)
+            )
+    except CsvProblem as problem:
+        raise CovidenceError(str(problem), problem.line) from None
     return CovidenceExport(
         tuple(columns),
         tuple(

@@ -23,9 +23,9 @@ known and not read: reportgen computes its own. Any other column is reported as 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
+
+from reportgen.desk.csvfile import CsvProblem, read_rows
 
 # Columns read (contract: the RevMan export's own names).
 READ = (
@@ -118,14 +118,6 @@ class RevManExport:
     unread_columns: list[str]
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (a byte-order mark dropped), or Windows-1252, which RevMan on Windows writes."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
 def _number(value: str, what: str, line: int) -> int:
     try:
         return int(value.strip() or "0")
@@ -135,20 +127,22 @@ def _number(value: str, what: str, line: int) -> int:
 
 def read_revman(raw: bytes) -> RevManExport:
     """The comparisons, outcomes and study rows of a RevMan analysis-data CSV export."""
-    reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise RevManError(
-            f"not a RevMan 'Data and analyses' export: no column {', '.join(missing)}", 1
-        )
-    reader.fieldnames = header
+    try:
+        header, lines = read_rows(raw)
+        missing = [name for name in REQUIRED if name not in header]
+        if missing:
+            raise RevManError(
+                f"not a RevMan 'Data and analyses' export: no column {', '.join(missing)}", 1
+            )
+        rows = [(line, dict(zip(header, cells, strict=False))) for line, cells in lines]
+    except CsvProblem as problem:
+        raise RevManError(str(problem), problem.line) from None
     unread = [name for name in header if name and name not in READ + KNOWN_UNREAD]
     comparisons: dict[int, RevManComparison] = {}
     outcome: RevManOutcome | None = None
     subgroup: str | None = None
-    for line, row in enumerate(reader, start=2):
-        cell = {key: (value or "").strip() for key, value in row.items() if key}
+    for line, row in rows:
+        cell = {name: row.get(name, "") for name in header if name}
         number = _number(cell["Comparison Number"], "Comparison Number", line)
         outcome_no = _number(cell["Outcome Number"], "Outcome Number", line)
         subgroup_no = _number(cell["Subgroup Number"], "Subgroup Number", line)

@@ -29,13 +29,10 @@ and line of each row, so the import can locate every problem.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.desk.covidence import column_names
-from reportgen.desk.revman import decode
+from reportgen.desk.csvfile import CsvProblem, by_column, read_rows
 
 INFORMATION = ("Study", "Year", "Data source")
 CHARACTERISTIC = "Char: "
@@ -145,32 +142,17 @@ def kind_of(header: list[str]) -> str | None:
 
 
 def _read(raw: bytes, name: str) -> tuple[list[str], list[Row]]:
-    reader = csv.reader(io.StringIO(decode(raw), newline=""))
-    try:
-        header = column_names(next(reader, []))
-    except csv.Error as error:
-        raise RevManWebError(f"not a CSV file ({error})", name, 1) from None
     rows: list[Row] = []
-    end = reader.line_num
-    while True:
-        start = end + 1
-        try:
-            cells = next(reader, None)
-        except csv.Error as error:
-            raise RevManWebError(f"not a CSV line ({error})", name, start) from None
-        end = reader.line_num
-        if cells is None:
-            return header, rows
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(header):
-            message = f"{len(cells)} cells, but the header has {len(header)} columns"
-            raise RevManWebError(message, name, start)
-        row = {column: "" for column in header}
-        row.update(zip(header, (cell.strip() for cell in cells), strict=False))
-        if "Study" in row and not row["Study"]:
-            raise RevManWebError("empty (every row names its study)", name, start, "Study")
-        rows.append(Row(name, start, row))
+    try:
+        header, lines = read_rows(raw)
+        for start, cells in lines:
+            row = by_column(header, cells, start)
+            if "Study" in row and not row["Study"]:
+                raise RevManWebError("empty (every row names its study)", name, start, "Study")
+            rows.append(Row(name, start, row))
+    except CsvProblem as problem:
+        raise RevManWebError(str(problem), name, problem.line) from None
+    return header, rows
 
 
 def _files(paths: list[Path]) -> list[tuple[Path, bool]]:
