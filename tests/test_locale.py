@@ -118,5 +118,5 @@ def test_dates_read_as_a_reader_says_them():
     words = locale_module.locale("en")
     assert words.date("2026-12-07") == "7 December 2026"
     assert words.date("2025-01-31") == "31 January 2025"
-    for not_a_date in ("2026-13-01", "2026-00-10", "December 2026", "", "2026-12"):
+    for not_a_date in ("2026-13-01", "2026-00-10", "2026-02-30", "December 2026", "", "2026-12"):
         assert words.date(not_a_date) == not_a_date

@@ -8,6 +8,7 @@ new locale file. The clinician brief and the technical appendix are in English.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from typing import Any
 
@@ -80,15 +81,13 @@ class Locale:
 
     def date(self, iso: str) -> str:
         """'2026-12-07' -> '7 December 2026' (``numbers.date``, ``numbers.months``). Edge case:
-        text that is not an ISO date (YYYY-MM-DD) is returned as it is."""
+        text that is not a calendar date as YYYY-MM-DD is returned as it is."""
         try:
-            year, month, day = (int(part) for part in iso.split("-"))
-            name = self._data["numbers"]["months"][month - 1]
-        except (ValueError, IndexError):
+            day = dt.date.fromisoformat(iso)
+        except ValueError:
             return iso
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            return iso
-        return self.text("numbers.date", day=day, month=name, year=year)
+        month = self._data["numbers"]["months"][day.month - 1]
+        return self.text("numbers.date", day=day.day, month=month, year=day.year)
 
     def join(self, items: list[str]) -> str:
         """['a', 'b', 'c'] -> 'a, b and c'."""
