@@ -56,6 +56,15 @@ PREDICTION_INTERVAL = (
 )
 
 
+RATIOS = "Ratios were pooled on the log scale and are shown as ratios."
+
+
+def _pooling(method: str, test: str, level: float) -> str:
+    """'random-effects model with the ... estimator of tau2 ..., using the Wald-type z-test and
+    normal-based 95% confidence interval'."""
+    return f"{METHOD_NAMES[method]}, using the {TEST_NAMES[test].format(level=level_label(level))}"
+
+
 def software_sentence(provenance: Provenance) -> str:
     return (
         f"Software: {provenance.software_line}. reportgen's effect sizes and pooled results are "
@@ -66,7 +75,9 @@ def software_sentence(provenance: Provenance) -> str:
 
 
 def methods_paragraphs(results: ReportResults) -> list[str]:
-    """One paragraph per distinct analysis set-up, then what every outcome shares."""
+    """One paragraph per distinct analysis set-up, then what every outcome shares. Outcomes
+    with different measures but one pooling model (method, test, level) get a paragraph per
+    measure and the model said once after them, not once per measure."""
     groups: dict[tuple[str, str, str, str, float, float], list[str]] = {}
     first: dict[tuple[str, str, str, str], Any] = {}  # the first outcome of each set-up
     for result in results.outcomes:
@@ -75,33 +86,41 @@ def methods_paragraphs(results: ReportResults) -> list[str]:
         key = (outcome.type, outcome.measure, outcome.method, result.model.test)
         groups.setdefault((*key, result.model.level, entered), []).append(outcome.label)
         first.setdefault(key, outcome)
+    models = {(method, test, level) for _k, _m, method, test, level, _e in groups}
+    shared = len(groups) > 1 and len(models) == 1
     paragraphs = []
     for (kind, measure, method, test, level, entered), labels in groups.items():
         applies = "all outcomes" if len(groups) == 1 else join_words(labels)
         shown = displayed_measure(measure, method)
-        name = MEASURES[shown].name
-        text = (
-            f"For {applies}, study results were expressed as the {name} (metafor measure "
-            f"{shown}) and pooled with a "
-            f"{METHOD_NAMES[method]}, using the "
-            f"{TEST_NAMES[test].format(level=level_label(level))}. "
-        )
+        pooled = "" if shared else f" and pooled with a {_pooling(method, test, level)}"
+        parts = [
+            f"For {applies}, study results were expressed as the {MEASURES[shown].name} "
+            f"(metafor measure {shown}){pooled}."
+        ]
         if kind in ("proportion", "binary") and measure_info(shown).zero_cell_correction:
-            text += (
+            parts.append(
                 "Studies with a zero cell had 0.5 added to each cell of their table before "
-                "effect sizes were computed. "
+                "effect sizes were computed."
             )
-        text += outcome_methods(first[(kind, measure, method, test)], shown)
+        parts.append(outcome_methods(first[(kind, measure, method, test)], shown))
         if kind == "proportion":
-            text += BACK_TRANSFORMS[measure]
-        elif MEASURES[measure].scale == "ratio":
-            text += "Ratios were pooled on the log scale and are shown as ratios."
+            parts.append(BACK_TRANSFORMS[measure])
+        elif MEASURES[measure].scale == "ratio" and not shared:
+            parts.append(RATIOS)
         if kind == "generic":
-            text += (
-                f" Where a study reported a {level_label(entered)} confidence interval rather "
+            parts.append(
+                f"Where a study reported a {level_label(entered)} confidence interval rather "
                 "than a standard error, the SE was derived from the interval's width divided by "
                 f"2 \u00d7 {number(critical_value(entered), 2)}, on the log scale for ratios."
             )
+        if method_info(method).random_effects and not shared:
+            parts.append(PREDICTION_INTERVAL.format(level=level_label(level)))
+        paragraphs.append(" ".join(part.strip() for part in parts if part.strip()))
+    if shared:
+        ((method, test, level),) = models
+        text = f"All outcomes were pooled with a {_pooling(method, test, level)}."
+        if any(MEASURES[r.outcome.measure].scale == "ratio" for r in results.outcomes):
+            text += " " + RATIOS
         if method_info(method).random_effects:
             text += " " + PREDICTION_INTERVAL.format(level=level_label(level))
         paragraphs.append(text)
